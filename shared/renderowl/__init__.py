@@ -1,0 +1,3 @@
+"""Renderowl: render videos from JSON specs, locally or on AWS."""
+
+__version__ = "0.1.0"

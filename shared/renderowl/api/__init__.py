@@ -1,0 +1,1 @@
+"""The HTTP API: routes (Powertools REST resolver), auth, the error envelope, OpenAPI."""

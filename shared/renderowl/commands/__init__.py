@@ -1,0 +1,1 @@
+"""Command groups of the `renderowl` CLI; each module exposes ``register(app)``."""

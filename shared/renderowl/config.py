@@ -1,0 +1,96 @@
+"""Settings, validated once at the edge.
+
+Every setting is read here and nowhere else. Standard variables keep their usual names
+(``DATABASE_URL``, ``AWS_ENDPOINT_URL``, ``FFMPEG_BINARY``); product settings use the
+``RENDEROWL_`` prefix. The README documents each one with its default.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _alias(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """All runtime configuration of Renderowl."""
+
+    model_config = SettingsConfigDict(env_prefix="RENDEROWL_", extra="ignore", populate_by_name=True)
+
+    environment: Literal["local", "cloud"] = Field(
+        "local", description="`local` for the embedded local cloud, `cloud` for AWS."
+    )
+    state_dir: Path = Field(Path(".renderowl"), description="Where the local cloud keeps its state.")
+    log_level: str = Field("INFO", validation_alias=_alias("RENDEROWL_LOG_LEVEL", "POWERTOOLS_LOG_LEVEL"))
+
+    # --- Postgres -------------------------------------------------------------------------
+    database_url: str | None = Field(
+        None,
+        validation_alias=_alias("DATABASE_URL", "RENDEROWL_DATABASE_URL"),
+        description="Postgres URL; unset means the embedded server under the state directory.",
+    )
+    database_secret_arn: str | None = Field(
+        None, description="Secrets Manager secret holding the RDS credentials (cloud)."
+    )
+    db_pool_min: int = Field(1, ge=0)
+    db_pool_max: int = Field(4, ge=1)
+    db_statement_timeout_ms: int = Field(15_000, ge=100)
+    db_connect_timeout_s: int = Field(5, ge=1)
+
+    # --- AWS ------------------------------------------------------------------------------
+    aws_region: str = Field("us-east-1", validation_alias=_alias("AWS_REGION", "AWS_DEFAULT_REGION"))
+    aws_endpoint_url: str | None = Field(None, validation_alias=_alias("AWS_ENDPOINT_URL"))
+    media_bucket: str = Field("renderowl-media", description="The S3 bucket holding every byte.")
+    state_machine_arn: str | None = Field(None, description="ARN of the render state machine.")
+    webhook_queue_url: str | None = Field(None, description="URL of the webhook delivery queue.")
+    ingest_queue_url: str | None = Field(None, description="URL of the ingest queue.")
+
+    # --- API ------------------------------------------------------------------------------
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Frontend origins allowed by CORS (comma separated)."
+    )
+    jwt_jwks_url: str | None = Field(None, description="JWKS URL of your identity provider.")
+    jwt_issuer: str | None = Field(None, description="Expected `iss` of browser/app JWTs.")
+    jwt_audience: str | None = Field(None, description="Expected `aud` of browser/app JWTs.")
+    jwt_owner_claim: str = Field("sub", description="JWT claim that names the owner.")
+    jwt_leeway_s: int = Field(30, ge=0, le=300)
+    page_size_max: int = Field(100, ge=1, le=1000)
+
+    # --- Media ----------------------------------------------------------------------------
+    ffmpeg_binary: str | None = Field(
+        None,
+        validation_alias=_alias("FFMPEG_BINARY", "RENDEROWL_FFMPEG_BINARY"),
+        description="FFmpeg to run; else PATH, else the imageio-ffmpeg wheel's binary.",
+    )
+    max_upload_bytes: int = Field(2 * 1024**3, ge=1, description="Largest accepted upload.")
+    scratch_dir: Path | None = Field(None, description="Scratch space for renders (default: a temp dir).")
+
+    # --- Local cloud ----------------------------------------------------------------------
+    local_concurrency: int = Field(4, ge=1, le=32, description="Renders the local cloud runs at once.")
+    webhook_allow_http_loopback: bool = Field(
+        False, description="Allow http:// webhook targets on loopback (on in `renderowl dev`)."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @property
+    def jwt_enabled(self) -> bool:
+        return bool(self.jwt_jwks_url and self.jwt_issuer and self.jwt_audience)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, validated on first use (never at import)."""
+    return Settings()

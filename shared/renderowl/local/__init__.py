@@ -1,0 +1,1 @@
+"""The local cloud: moto in server mode, an embedded Postgres, an HTTP gateway and an event pump."""

@@ -1,0 +1,166 @@
+"""`renderowl dev`: the whole local cloud in one object — moto, Postgres, the gateway, the pump."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from renderowl.catalog import Catalog, load_catalog
+from renderowl.cloud.aws import client, reset_clients
+from renderowl.config import Settings, get_settings
+from renderowl.local import runtime, snapshot
+from renderowl.local.gateway import Gateway
+from renderowl.local.moto_server import MotoServer, start_moto
+from renderowl.local.pump import EventPump
+from renderowl.local.resources import LocalResources, connect_notifications, create_resources
+from renderowl.store.db import Database, get_database, migrate, resolve_database_url
+
+# moto accepts any credentials; real ones must never reach it (or anything else) from here.
+_LOCAL_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+}
+
+
+@dataclass
+class LocalCloudInfo:
+    api_url: str
+    aws_url: str
+    database_url: str
+    state_dir: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def _refresh_settings(env: dict[str, str]) -> Settings:
+    os.environ.update(env)
+    get_settings.cache_clear()
+    reset_clients()
+    return get_settings()
+
+
+def _has_schema(db: Database) -> bool:
+    with db.tx() as conn:
+        row = conn.execute("SELECT to_regclass('public.schema_migrations') IS NOT NULL AS present").fetchone()
+    return bool(row and row["present"])
+
+
+def _wipe(db: Database) -> None:
+    with db.tx() as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+class LocalCloud:
+    """Start with ``start()`` (or ``with LocalCloud(...)``); ``stop()`` leaves no process behind."""
+
+    def __init__(self, *, port: int = 8000, reset: bool = False, catalog: Catalog | None = None) -> None:
+        self._port = port
+        self._reset = reset
+        self.catalog = catalog or load_catalog()
+        self.moto: MotoServer | None = None
+        self.gateway: Gateway | None = None
+        self.pump: EventPump | None = None
+        self.resources: LocalResources | None = None
+        self.info: LocalCloudInfo | None = None
+
+    def __enter__(self) -> LocalCloud:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> LocalCloudInfo:
+        settings = get_settings()
+        state_dir = settings.state_dir.expanduser().resolve()
+        state_dir.mkdir(parents=True, exist_ok=True)
+        notes: list[str] = []
+
+        self.moto = start_moto()
+        settings = _refresh_settings(
+            {
+                **_LOCAL_AWS_ENV,
+                "AWS_ENDPOINT_URL": self.moto.url,
+                "AWS_REGION": settings.aws_region,
+                "RENDEROWL_ENVIRONMENT": "local",
+                "RENDEROWL_STATE_DIR": str(state_dir),
+                "RENDEROWL_WEBHOOK_ALLOW_HTTP_LOOPBACK": "true",
+            }
+        )
+        database_url = resolve_database_url(settings)
+        settings = _refresh_settings({"DATABASE_URL": database_url})
+        get_database.cache_clear()
+        db = get_database()
+
+        clean = snapshot.has_clean_snapshot(state_dir)
+        if _has_schema(db) and (self._reset or not clean):
+            _wipe(db)
+            notes.append(
+                "started clean: --reset asked for it"
+                if self._reset
+                else "started clean: the last run did not stop cleanly, so its stored objects were lost"
+            )
+        applied = migrate(db)
+        if applied:
+            notes.append(f"applied migrations {', '.join(applied)}")
+
+        s3, sqs = client("s3"), client("sqs")
+        self.resources = create_resources(
+            self.catalog, s3, sqs, bucket=settings.media_bucket, cors_origins=settings.cors_origins
+        )
+        if clean and not self._reset:
+            count = snapshot.restore(s3, settings.media_bucket, state_dir)
+            notes.append(f"restored {count} stored objects")
+        connect_notifications(self.catalog, s3, self.resources)
+        settings = _refresh_settings(self.resources.environment())
+
+        container_env = {
+            **_LOCAL_AWS_ENV,
+            **{k: v for k, v in os.environ.items() if k.startswith(("RENDEROWL_", "AWS_"))},
+            "DATABASE_URL": database_url,
+        }
+        self.pump = EventPump(
+            self.catalog,
+            self.resources.queues,
+            lambda: client("sqs"),
+            region=settings.aws_region,
+            concurrency=settings.local_concurrency,
+            container_env=container_env,
+        )
+        self.pump.start()
+
+        api = self.catalog.functions["api"]
+        self.gateway = Gateway(lambda event: runtime.invoke(api, event), settings, port=self._port)
+        self.gateway.start()
+        self.info = LocalCloudInfo(
+            api_url=self.gateway.url,
+            aws_url=self.moto.url,
+            database_url=database_url,
+            state_dir=state_dir,
+            notes=notes,
+        )
+        return self.info
+
+    def stop(self) -> None:
+        """Stop serving, finish running work, save the bucket, stop moto and Postgres."""
+        if self.gateway:
+            self.gateway.stop()
+            self.gateway = None
+        if self.pump:
+            self.pump.stop()
+            self.pump = None
+        if self.moto:
+            if self.resources:
+                settings = get_settings()
+                snapshot.save(client("s3"), settings.media_bucket, settings.state_dir)
+            self.moto.stop()
+            self.moto = None
+        get_database().close()
+        get_database.cache_clear()
+
+    def env(self) -> dict[str, Any]:
+        """The environment a process needs to use this local cloud (CLI commands, workers)."""
+        return {k: v for k, v in os.environ.items() if k.startswith(("RENDEROWL_", "AWS_", "DATABASE_URL"))}

@@ -1,0 +1,1 @@
+"""Postgres: the pool, migrations, repositories and guarded state transitions."""
