@@ -50,7 +50,6 @@ class Settings(BaseSettings):
     media_bucket: str = Field("renderowl-media", description="The S3 bucket holding every byte.")
     state_machine_arn: str | None = Field(None, description="ARN of the render state machine.")
     webhook_queue_url: str | None = Field(None, description="URL of the webhook delivery queue.")
-    ingest_queue_url: str | None = Field(None, description="URL of the ingest queue.")
 
     # --- API ------------------------------------------------------------------------------
     cors_origins: Annotated[list[str], NoDecode] = Field(

@@ -54,7 +54,8 @@ def register(app: typer.Typer) -> None:
         try:
             info = cloud.start()
             console.print(banner(info, concurrency=get_settings().local_concurrency))
-            print(f"ready {info.api_url}", flush=True)  # a machine-readable line for scripts and tests
+            # One machine-readable line for scripts and tests: `ready <api url> <aws url>`.
+            print(f"ready {info.api_url} {info.aws_url}", flush=True)
             stop.wait()
             console.print("[yellow]stopping…[/yellow]")
         finally:
