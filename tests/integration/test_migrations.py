@@ -49,4 +49,6 @@ def test_status_columns_refuse_unknown_states(db: Database) -> None:
     with db.tx() as conn:
         conn.execute("INSERT INTO owners (id, name) VALUES ('own_1', 'x')")
     with pytest.raises(psycopg.errors.CheckViolation), db.tx() as conn:
-        conn.execute("INSERT INTO renders (id, owner_id, status, spec) VALUES ('rnd_1', 'own_1', 'exploded', '{}')")
+        conn.execute(
+            "INSERT INTO renders (id, owner_id, status, spec) VALUES ('rnd_1', 'own_1', 'exploded', '{}')"
+        )

@@ -34,6 +34,10 @@ def register(app: typer.Typer) -> None:
 
         from renderowl.config import get_settings
         from renderowl.local.cloud import LocalCloud
+        from renderowl.logs import logger
+
+        # The demo narrates; the per-request JSON lines belong to `renderowl dev`.
+        logger.setLevel("WARNING")
         from renderowl.store import owners
         from renderowl.store.db import get_database
 
