@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from renderowl.cloud.aws import reset_clients
 from renderowl.config import get_settings
 from renderowl.store.db import Database, get_database, migrate

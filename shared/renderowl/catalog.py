@@ -3,7 +3,9 @@ trigger, limits and environment, read by the CDK app and by the local cloud alik
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -13,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 CATALOG_PATH = FUNCTIONS_DIR / "catalog.toml"
+ASL_PATH = REPO_ROOT / "infra" / "statemachine" / "render.asl.json"
 
 # SQS caps a visibility timeout at 12 hours; AWS asks for six times the consumer's timeout.
 MAX_VISIBILITY_TIMEOUT = 43_200
@@ -150,3 +153,34 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     """Read and validate the catalog."""
     with path.open("rb") as fh:
         return Catalog.model_validate({**tomllib.load(fh), "functions_dir": path.parent})
+
+
+def camel(name: str) -> str:
+    """``long-render`` → ``LongRender``: how catalog names appear in ASL substitutions."""
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))
+
+
+def asl_substitutions(
+    catalog: Catalog, function_arn: Callable[[str], str], queue_url: Callable[[str], str]
+) -> dict[str, str]:
+    """``${<Name>FunctionArn}`` for every state-machine function and ``${<Name>QueueUrl}`` for every
+    queue: the values the ASL file is filled with, by CDK and by the local cloud alike."""
+    subs = {
+        f"{camel(fn.name)}FunctionArn": function_arn(fn.name)
+        for fn in catalog.functions.values()
+        if fn.trigger.type == "state_machine"
+    }
+    subs.update({f"{camel(q)}QueueUrl": queue_url(q) for q in catalog.queues})
+    return subs
+
+
+def render_asl(text: str, substitutions: dict[str, str]) -> str:
+    """The ASL with every ``${Name}`` replaced; refuses to leave one unfilled."""
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in substitutions:
+            raise KeyError(f"the state machine needs ${{{name}}}, which nothing provides")
+        return substitutions[name]
+
+    return re.sub(r"\$\{([A-Za-z0-9]+)\}", fill, text)

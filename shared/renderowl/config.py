@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     media_bucket: str = Field("renderowl-media", description="The S3 bucket holding every byte.")
     state_machine_arn: str | None = Field(None, description="ARN of the render state machine.")
     webhook_queue_url: str | None = Field(None, description="URL of the webhook delivery queue.")
+    ecs_cluster_arn: str | None = Field(
+        None, description="ECS cluster of the Fargate render tasks (cancel stops them)."
+    )
+    ingest_queue_url: str | None = Field(
+        None, description="URL of the ingest queue (URL imports are queued there)."
+    )
 
     # --- API ------------------------------------------------------------------------------
     cors_origins: Annotated[list[str], NoDecode] = Field(
@@ -69,12 +75,48 @@ class Settings(BaseSettings):
         description="FFmpeg to run; else PATH, else the imageio-ffmpeg wheel's binary.",
     )
     max_upload_bytes: int = Field(2 * 1024**3, ge=1, description="Largest accepted upload.")
+    upload_url_ttl_s: int = Field(900, ge=60, le=7 * 24 * 3600, description="Lifetime of a presigned upload.")
+    max_asset_duration_s: float = Field(3 * 3600, gt=0, description="Longest accepted media file.")
+    max_asset_dimension: int = Field(8192, ge=16, description="Largest accepted width or height, in pixels.")
+    max_asset_streams: int = Field(8, ge=1, description="Most streams a media file may carry.")
+    max_work_pixel_frames: float = Field(
+        3600 * 1920 * 1080 * 30,
+        gt=0,
+        description="Work budget: duration x width x height x fps of one file (default 1 h of 1080p30).",
+    )
+    import_timeout_s: float = Field(60, gt=0, description="Timeout of one URL import request.")
+    import_max_redirects: int = Field(3, ge=0, le=10, description="Redirects a URL import follows.")
     scratch_dir: Path | None = Field(None, description="Scratch space for renders (default: a temp dir).")
+
+    # --- Renders --------------------------------------------------------------------------
+    fargate_threshold_s: float = Field(
+        300,
+        ge=0,
+        description="Estimated render seconds above which a render runs on Fargate, not Lambda.",
+    )
+    lambda_render_limit_s: float = Field(780, gt=0, description="Longest render a Lambda worker may attempt.")
+    fargate_render_limit_s: float = Field(
+        4 * 3600, gt=0, description="Longest render a Fargate worker may attempt."
+    )
+    worker_heartbeat_s: int = Field(
+        60,
+        ge=2,
+        le=3600,
+        description="Step Functions fails a render attempt whose worker is silent this long.",
+    )
+    fargate_start_allowance_s: int = Field(
+        90,
+        ge=0,
+        le=900,
+        description="Extra heartbeat time a Fargate task gets to start (about a minute in AWS).",
+    )
+    output_retention_days: int = Field(30, ge=1, description="Days a rendered output is kept.")
 
     # --- Local cloud ----------------------------------------------------------------------
     local_concurrency: int = Field(4, ge=1, le=32, description="Renders the local cloud runs at once.")
-    webhook_allow_http_loopback: bool = Field(
-        False, description="Allow http:// webhook targets on loopback (on in `renderowl dev`)."
+    allow_loopback_http: bool = Field(
+        False,
+        description="Allow outbound http:// to loopback (webhooks, imports); on in `renderowl dev`, never in the cloud.",
     )
 
     @field_validator("cors_origins", mode="before")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+
 from renderowl.local.moto_server import free_port
 
 BIN = Path(sys.executable).parent
@@ -30,10 +31,16 @@ def cli_env(state_dir: Path) -> dict[str, str]:
 @dataclass
 class DevServer:
     state_dir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
     descendants: list[psutil.Process] = field(default_factory=list)
+
+    @property
+    def aws_url(self) -> str:
+        line = next(line for line in self.output if line.startswith("ready "))
+        return line.split()[2]
 
     @property
     def api(self) -> str:

@@ -84,7 +84,7 @@ def test_sigterm_stops_cleanly_and_state_survives_a_restart(dev_server: DevServe
 
     s3 = boto3.client(
         "s3",
-        endpoint_url=_aws_url(dev_server),
+        endpoint_url=dev_server.aws_url,
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
@@ -99,7 +99,7 @@ def test_sigterm_stops_cleanly_and_state_survives_a_restart(dev_server: DevServe
     dev_server.start()
     s3 = boto3.client(
         "s3",
-        endpoint_url=_aws_url(dev_server),
+        endpoint_url=dev_server.aws_url,
         region_name="us-east-1",
         aws_access_key_id="local",
         aws_secret_access_key="local",
@@ -134,8 +134,3 @@ def test_reset_flag_starts_clean_on_purpose(dev_server: DevServer) -> None:
         httpx.get(f"{dev_server.api}/me", headers={"Authorization": f"Bearer {key}"}, timeout=10).status_code
         == 401
     )
-
-
-def _aws_url(server: DevServer) -> str:
-    line = next(line for line in server.output if line.startswith("ready "))
-    return line.split()[2]

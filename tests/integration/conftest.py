@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
 from renderowl.api.app import get_app
 from renderowl.catalog import load_catalog
 from renderowl.local import runtime

@@ -2,10 +2,10 @@ import io
 import json
 
 import pytest
+
 from renderowl.api.app import build_app, get_app, openapi_json
 from renderowl.config import Settings, get_settings
 from renderowl.store.db import Database
-
 from tests.conftest import REPO
 from tests.integration.conftest import CallApi
 

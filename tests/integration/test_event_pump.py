@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
+
 from renderowl.catalog import load_catalog
 from renderowl.cloud.aws import client
 from renderowl.local.pump import EventPump

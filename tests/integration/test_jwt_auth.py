@@ -14,9 +14,9 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
 from renderowl.api.auth import _jwks_client
 from renderowl.config import get_settings
-
 from tests.integration.conftest import CallApi
 
 ISSUER = "https://idp.example.test/"

@@ -1,4 +1,5 @@
 import pytest
+
 from renderowl.errors import ConfigurationError
 from renderowl.store import db as db_module
 from renderowl.store.db import Database, migrate

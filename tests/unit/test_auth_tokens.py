@@ -1,4 +1,5 @@
 import pytest
+
 from renderowl.api.auth import bearer_token
 from renderowl.errors import UnauthorizedError
 from renderowl.ids import new_id

@@ -1,5 +1,6 @@
 import pytest
 from pydantic import ValidationError
+
 from renderowl.catalog import Catalog, load_catalog
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+
 from renderowl.config import Settings
 
 
@@ -18,7 +19,7 @@ def test_defaults_are_the_documented_ones(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.local_concurrency == 4
     assert settings.cors_origins == []
     assert settings.jwt_enabled is False
-    assert settings.webhook_allow_http_loopback is False
+    assert settings.allow_loopback_http is False
 
 
 def test_standard_variable_names_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,6 @@ import re
 
 from renderowl.config import Settings
 from renderowl.errors import RenderowlError
-
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text()
@@ -26,10 +25,16 @@ def test_every_setting_is_documented_in_the_readme() -> None:
 def test_every_error_code_is_documented_in_the_readme() -> None:
     codes = {cls.code for cls in _subclasses(RenderowlError)}
     source = "\n".join(p.read_text() for p in (REPO / "shared" / "renderowl").rglob("*.py"))
-    codes |= set(re.findall(r'code="([A-Z_]+)"', source))
+    codes |= set(re.findall(r'code\s*=\s*"([A-Z_]+)"', source))
     codes |= set(re.findall(r'error_response\(\s*\d+,\s*"([A-Z_]+)"', source))
     missing = sorted(code for code in codes if f"`{code}`" not in README)
     assert missing == []
+
+
+def test_every_rejection_reason_is_documented_in_the_readme() -> None:
+    from renderowl.ingest.rejections import Reason
+
+    assert sorted(r.value for r in Reason if f"`{r.value}`" not in README) == []
 
 
 def _subclasses(cls: type) -> set[type]:

@@ -6,9 +6,14 @@ from renderowl.errors import ConflictError, NotFoundError, ValidationFailedError
 
 
 def test_success_envelope_wraps_data_with_status() -> None:
-    response = ok({"id": "rnd_1"}, status=202)
+    from pydantic import BaseModel
+
+    class Thing(BaseModel):
+        id: str
+
+    response = ok(Thing(id="rnd_1"), status=202)
     assert response.status_code == 202
-    assert json.loads(response.body) == {"success": True, "data": {"id": "rnd_1"}}
+    assert response.body.model_dump(mode="json") == {"success": True, "data": {"id": "rnd_1"}}
 
 
 def test_error_envelope_has_code_message_details() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Generic, Literal, TypeVar
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -33,10 +32,10 @@ class ErrorEnvelope(BaseModel):
     error: ErrorInfo
 
 
-def ok(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response[Any]:
-    """A success envelope with an explicit status (use for 201/202)."""
-    body = Envelope[Any](data=data).model_dump(mode="json")
-    return Response(status, content_types.APPLICATION_JSON, json.dumps(body), headers=headers)
+def ok(data: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response[Any]:
+    """A success envelope with an explicit status (201, 202). Annotate the route ``-> Response[Envelope[X]]``:
+    the body stays a model, so the resolver validates and documents it like any other response."""
+    return Response(status, content_types.APPLICATION_JSON, Envelope(data=data), headers=headers)
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response[Any]:

@@ -12,9 +12,15 @@ from renderowl.cloud.aws import client, reset_clients
 from renderowl.config import Settings, get_settings
 from renderowl.local import runtime, snapshot
 from renderowl.local.gateway import Gateway
-from renderowl.local.moto_server import MotoServer, start_moto
+from renderowl.local.lambda_proxy import LambdaProxy
+from renderowl.local.moto_server import MotoServer, free_port, start_moto
 from renderowl.local.pump import EventPump
-from renderowl.local.resources import LocalResources, connect_notifications, create_resources
+from renderowl.local.resources import (
+    LocalResources,
+    connect_notifications,
+    create_resources,
+    create_state_machine,
+)
 from renderowl.store.db import Database, get_database, migrate, resolve_database_url
 
 # moto accepts any credentials; real ones must never reach it (or anything else) from here.
@@ -61,6 +67,7 @@ class LocalCloud:
         self._reset = reset
         self.catalog = catalog or load_catalog()
         self.moto: MotoServer | None = None
+        self.lambda_proxy: LambdaProxy | None = None
         self.gateway: Gateway | None = None
         self.pump: EventPump | None = None
         self.resources: LocalResources | None = None
@@ -79,7 +86,11 @@ class LocalCloud:
         state_dir.mkdir(parents=True, exist_ok=True)
         notes: list[str] = []
 
-        self.moto = start_moto()
+        # moto's Step Functions engine calls Lambda through our proxy, which runs the real handlers.
+        proxy_port = free_port()
+        self.moto = start_moto(engine_port=proxy_port)
+        self.lambda_proxy = LambdaProxy(self.catalog, self.moto.url, proxy_port)
+        self.lambda_proxy.start()
         settings = _refresh_settings(
             {
                 **_LOCAL_AWS_ENV,
@@ -87,7 +98,7 @@ class LocalCloud:
                 "AWS_REGION": settings.aws_region,
                 "RENDEROWL_ENVIRONMENT": "local",
                 "RENDEROWL_STATE_DIR": str(state_dir),
-                "RENDEROWL_WEBHOOK_ALLOW_HTTP_LOOPBACK": "true",
+                "RENDEROWL_ALLOW_LOOPBACK_HTTP": "true",
             }
         )
         database_url = resolve_database_url(settings)
@@ -115,7 +126,10 @@ class LocalCloud:
             count = snapshot.restore(s3, settings.media_bucket, state_dir)
             notes.append(f"restored {count} stored objects")
         connect_notifications(self.catalog, s3, self.resources)
-        settings = _refresh_settings(self.resources.environment())
+        state_machine = create_state_machine(self.catalog, client("stepfunctions"), self.resources)
+        settings = _refresh_settings(
+            {**self.resources.environment(), "RENDEROWL_STATE_MACHINE_ARN": state_machine}
+        )
 
         container_env = {
             **_LOCAL_AWS_ENV,
@@ -152,6 +166,9 @@ class LocalCloud:
         if self.pump:
             self.pump.stop()
             self.pump = None
+        if self.lambda_proxy:
+            self.lambda_proxy.stop()
+            self.lambda_proxy = None
         if self.moto:
             if self.resources:
                 settings = get_settings()

@@ -5,6 +5,7 @@ is answered here, as API Gateway's CORS configuration answers it without calling
 from __future__ import annotations
 
 import base64
+import logging
 import threading
 import time
 import uuid
@@ -14,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from renderowl.config import Settings
+
+log = logging.getLogger(__name__)
 
 # API Gateway refuses payloads over 10 MB before the Lambda sees them.
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -115,6 +118,15 @@ class Gateway:
         self._server.server_close()
 
     def _serve(self, req: BaseHTTPRequestHandler) -> None:
+        try:
+            self._proxy(req)
+        except Exception:
+            log.exception("the API handler failed: %s %s", req.command, req.path)
+            self._reply(
+                req, 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}'
+            )
+
+    def _proxy(self, req: BaseHTTPRequestHandler) -> None:
         headers: dict[str, list[str]] = {}
         for key, value in req.headers.items():
             headers.setdefault(key, []).append(value)

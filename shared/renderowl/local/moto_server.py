@@ -31,11 +31,17 @@ class MotoServer:
         process.stop(self.proc)
 
 
-def start_moto(port: int | None = None, *, timeout_s: float = 20.0) -> MotoServer:
-    """Start moto and wait until it answers; Step Functions then really runs state machines."""
+def start_moto(
+    port: int | None = None, *, engine_port: int | None = None, timeout_s: float = 20.0
+) -> MotoServer:
+    """Start moto and wait until it answers; Step Functions then really runs state machines.
+
+    ``engine_port`` is where moto's Step Functions engine sends its own AWS calls (Lambda, SQS…):
+    the local cloud puts its Lambda proxy there. By default, moto itself.
+    """
     port = port or free_port()
-    # MOTO_PORT tells moto's Step Functions engine where to reach SQS (and the rest) from inside.
-    env = process.child_env({"MOTO_PORT": str(port), "AWS_DEFAULT_REGION": "us-east-1"})
+    # MOTO_PORT tells moto's Step Functions engine where to reach SQS, Lambda and the rest.
+    env = process.child_env({"MOTO_PORT": str(engine_port or port), "AWS_DEFAULT_REGION": "us-east-1"})
     proc = process.spawn(
         process.python_module_argv("moto.server", "-H", "127.0.0.1", "-p", str(port)),
         env=env,

@@ -95,3 +95,33 @@ def connect_notifications(catalog: Catalog, s3: Any, resources: LocalResources) 
             ]
         },
     )
+
+
+STATE_MACHINE_NAME = "renderowl-render"
+
+
+def create_state_machine(
+    catalog: Catalog, sfn: Any, resources: LocalResources, *, region: str = "us-east-1"
+) -> str:
+    """The render state machine from the very ASL file CDK deploys, filled with local ARNs and URLs."""
+    from renderowl.catalog import ASL_PATH, asl_substitutions, render_asl
+    from renderowl.local.lambda_proxy import ACCOUNT, function_arn
+
+    definition = render_asl(
+        ASL_PATH.read_text(),
+        asl_substitutions(
+            catalog, lambda name: function_arn(name, region), lambda q: resources.queues[q].url
+        ),
+    )
+    existing = [m for m in sfn.list_state_machines()["stateMachines"] if m["name"] == STATE_MACHINE_NAME]
+    if existing:
+        arn = existing[0]["stateMachineArn"]
+        sfn.update_state_machine(stateMachineArn=arn, definition=definition)
+        return str(arn)
+    return str(
+        sfn.create_state_machine(
+            name=STATE_MACHINE_NAME,
+            definition=definition,
+            roleArn=f"arn:aws:iam::{ACCOUNT}:role/renderowl-states",
+        )["stateMachineArn"]
+    )

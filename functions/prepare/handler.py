@@ -1,0 +1,12 @@
+"""State machine step Prepare: AI steps (script, voiceover, captions) before the render."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from renderowl.logs import logger
+from renderowl.pipeline import steps
+from renderowl.store.db import get_database
+
+
+@logger.inject_lambda_context
+def handler(event: dict, context: LambdaContext) -> dict:
+    return steps.prepare(get_database(), event["render_id"])

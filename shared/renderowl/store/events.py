@@ -1,0 +1,37 @@
+"""The outbox of customer-visible events (`render.succeeded`, `asset.ready`, …).
+
+An event is written in the same transaction as the state change it reports, so one never exists
+without the other; webhook delivery reads from here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from renderowl.ids import new_id
+
+
+def record(conn: psycopg.Connection[dict[str, Any]], owner_id: str, event_type: str, data: Any) -> str:
+    """Append an event ``{type, timestamp, data}``; returns its id."""
+    event_id = new_id("event")
+    payload = {"type": event_type, "timestamp": datetime.now(UTC).isoformat(), "data": data}
+    conn.execute(
+        "INSERT INTO events (id, owner_id, type, payload) VALUES (%s, %s, %s, %s)",
+        (event_id, owner_id, event_type, Jsonb(payload)),
+    )
+    return event_id
+
+
+def list_for_owner(
+    conn: psycopg.Connection[dict[str, Any]], owner_id: str, event_type: str | None = None
+) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, type, payload, created_at FROM events WHERE owner_id = %s AND (%s::text IS NULL OR type = %s)"
+        " ORDER BY id",
+        (owner_id, event_type, event_type),
+    ).fetchall()
+    return list(rows)
