@@ -40,8 +40,12 @@ class LocalCloudInfo:
     notes: list[str] = field(default_factory=list)
 
 
-def _refresh_settings(env: dict[str, str]) -> Settings:
-    os.environ.update(env)
+def _apply_env(env: dict[str, str], saved: dict[str, str | None]) -> Settings:
+    """Point this process (its handlers and the settings they read) at the local cloud, remembering
+    what was there before so `stop()` can put it back."""
+    for key, value in env.items():
+        saved.setdefault(key, os.environ.get(key))
+        os.environ[key] = value
     get_settings.cache_clear()
     reset_clients()
     return get_settings()
@@ -72,6 +76,7 @@ class LocalCloud:
         self.pump: EventPump | None = None
         self.resources: LocalResources | None = None
         self.info: LocalCloudInfo | None = None
+        self._saved_env: dict[str, str | None] = {}
 
     def __enter__(self) -> LocalCloud:
         self.start()
@@ -91,7 +96,7 @@ class LocalCloud:
         self.moto = start_moto(engine_port=proxy_port)
         self.lambda_proxy = LambdaProxy(self.catalog, self.moto.url, proxy_port)
         self.lambda_proxy.start()
-        settings = _refresh_settings(
+        settings = _apply_env(
             {
                 **_LOCAL_AWS_ENV,
                 "AWS_ENDPOINT_URL": self.moto.url,
@@ -99,10 +104,11 @@ class LocalCloud:
                 "RENDEROWL_ENVIRONMENT": "local",
                 "RENDEROWL_STATE_DIR": str(state_dir),
                 "RENDEROWL_ALLOW_LOOPBACK_HTTP": "true",
-            }
+            },
+            self._saved_env,
         )
         database_url = resolve_database_url(settings)
-        settings = _refresh_settings({"DATABASE_URL": database_url})
+        settings = _apply_env({"DATABASE_URL": database_url}, self._saved_env)
         get_database.cache_clear()
         db = get_database()
 
@@ -127,8 +133,8 @@ class LocalCloud:
             notes.append(f"restored {count} stored objects")
         connect_notifications(self.catalog, s3, self.resources)
         state_machine = create_state_machine(self.catalog, client("stepfunctions"), self.resources)
-        settings = _refresh_settings(
-            {**self.resources.environment(), "RENDEROWL_STATE_MACHINE_ARN": state_machine}
+        settings = _apply_env(
+            {**self.resources.environment(), "RENDEROWL_STATE_MACHINE_ARN": state_machine}, self._saved_env
         )
 
         container_env = {
@@ -177,6 +183,14 @@ class LocalCloud:
             self.moto = None
         get_database().close()
         get_database.cache_clear()
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env.clear()
+        get_settings.cache_clear()
+        reset_clients()
 
     def env(self) -> dict[str, Any]:
         """The environment a process needs to use this local cloud (CLI commands, workers)."""

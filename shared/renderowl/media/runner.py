@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from renderowl.media.errors import RenderCancelledError, RenderFailedError, RenderTimeoutError
+from renderowl.osproc import die_with_parent
 
 ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
@@ -87,6 +88,9 @@ def run_ffmpeg(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        # Its own process group (so stopping it stops everything it started), yet it dies with its
+        # parent: a worker killed mid-render leaves no FFmpeg behind.
+        preexec_fn=die_with_parent(),
     )
     stderr_tail: deque[str] = deque(maxlen=_STDERR_LINES)
 

@@ -46,6 +46,9 @@ def error_from_state(error: dict[str, str] | None) -> tuple[str, str]:
         if "code" in detail:
             return str(detail["code"]), str(detail.get("message", ""))
         return _by_name(name), str(message or name)
+    if name.startswith("RenderFailed."):
+        code = name.removeprefix("RenderFailed.")
+        return code, cause if cause and not cause.startswith("{") else f"the render failed ({code})"
     if name in {"States.HeartbeatTimeout", "States.Timeout"}:
         return (
             "WORKER_LOST",

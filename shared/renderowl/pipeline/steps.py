@@ -189,6 +189,8 @@ def mark_failed(db: Database, render_id: str, error: dict[str, str] | None) -> d
         row = renders.load(conn, render_id)
         if row is None or row["status"] in renders.TERMINAL:
             return {"status": row["status"] if row else "missing"}
+        if row["error_code"] == code and row["error_message"] and message == f"the render failed ({code})":
+            message = row["error_message"]  # the worker's own words, when the cause did not travel
         renders.transition(
             conn,
             render_id,

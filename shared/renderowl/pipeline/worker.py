@@ -21,7 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from renderowl.cloud import orchestration, storage
 from renderowl.cloud.orchestration import StaleTaskError
 from renderowl.config import get_settings
-from renderowl.errors import UnavailableError, ValidationFailedError
+from renderowl.errors import NotFoundError, UnavailableError, ValidationFailedError
 from renderowl.logs import logger
 from renderowl.media import RenderCancelledError, RenderFailedError, RenderResult, RenderTimeoutError, render
 from renderowl.pipeline import sources
@@ -46,7 +46,7 @@ class Monitor:
         self._progress = 0
         self._written = 0
         self._thread = threading.Thread(target=self._run, name=f"monitor-{render_id}", daemon=True)
-        self.reason = ""
+        self.reason: str | None = None  # why the attempt must stop: cancelled, superseded, moved-on, stale
 
     def __enter__(self) -> Monitor:
         self._thread.start()
@@ -69,9 +69,10 @@ class Monitor:
 
     def _check(self) -> None:
         with self._db.tx() as conn:
-            if not renders.worker_may_continue(conn, self._render_id, self._attempt):
-                self.reason = "the render was cancelled, finished or taken over by a newer attempt"
-                self._cancel.set()
+            reason = renders.why_worker_must_stop(conn, self._render_id, self._attempt)
+        if reason:
+            self.reason = reason
+            self._cancel.set()
 
     def _run(self) -> None:
         last_beat = time.monotonic()
@@ -86,18 +87,29 @@ class Monitor:
                     orchestration.task_heartbeat(self._token)
                     last_beat = time.monotonic()
             except StaleTaskError:
-                self.reason = "the task token went stale (the execution moved on)"
+                self.reason = "stale"  # the execution moved on (timed out, stopped)
                 self._cancel.set()
-            except (UnavailableError, ClientError, BotoCoreError) as exc:
+            except Exception as exc:
                 # A missed beat is survivable; a long outage ends in a heartbeat timeout and a retry.
-                logger.warning("monitor could not reach a dependency", extra={"error": str(exc)})
+                logger.warning(
+                    "render monitor hiccup", extra={"render_id": self._render_id, "error": repr(exc)}
+                )
 
 
-def _report_failure(token: str, error: str, code: str, message: str) -> None:
+def _report_failure(
+    token: str, error: str, code: str, message: str, db: Database | None = None, render_id: str | None = None
+) -> None:
+    """Report a typed failure with the token. The error name carries the code
+    (`RenderFailed.ASSET_NOT_FOUND`): it shows in the Step Functions console, and it survives where
+    the cause does not (moto's SendTaskFailure drops it); the message is also noted on the render."""
+    if db is not None and render_id is not None:
+        with db.tx() as conn:
+            renders.note_error(conn, render_id, code, message)
+    name = error if error in ("TransientError", "RenderCancelled") else f"{error}.{code}"
     try:
-        orchestration.task_failure(token, error, json.dumps({"code": code, "message": message}))
+        orchestration.task_failure(token, name, json.dumps({"code": code, "message": message}))
     except StaleTaskError:
-        logger.info("task already gone; failure not reported", extra={"error": error})
+        logger.info("task already gone; failure not reported", extra={"error": name})
 
 
 def run_render_task(db: Database, message: dict[str, Any]) -> str:
@@ -120,6 +132,7 @@ def run_render_task(db: Database, message: dict[str, Any]) -> str:
                 from_=("preparing", "rendering"),
                 task_arn=message.get("task_arn"),
                 detail={"attempt": attempt, "runner": row["runner"]},
+                always_record=True,
             )
         current = renders.load(conn, render_id)
     if row is None:
@@ -140,26 +153,34 @@ def run_render_task(db: Database, message: dict[str, Any]) -> str:
         try:
             result = _render(db, row, Path(tmp), monitor, limit)
             if monitor.check_now():
-                raise RenderCancelledError(monitor.reason)
+                raise RenderCancelledError(monitor.reason or "cancelled")
             output = _upload(row, result)
             orchestration.task_success(token, {"output": output})
             logger.info("rendered", extra={"render_id": render_id, "seconds": round(result.elapsed, 2)})
             return "succeeded"
         except RenderCancelledError:
-            _report_failure(token, "RenderCancelled", "RENDER_CANCELLED", monitor.reason or "cancelled")
-            return "cancelled"
+            if monitor.reason in (None, "cancelled"):
+                _report_failure(token, "RenderCancelled", "RENDER_CANCELLED", "the render was cancelled")
+                return "cancelled"
+            # Superseded by a newer attempt, or the execution moved on: the token is not ours to
+            # answer any more (and where tokens are reused across retries, an answer would land on
+            # the newer attempt). Stand down quietly.
+            logger.info("render attempt stood down", extra={"render_id": render_id, "reason": monitor.reason})
+            return "stood-down"
         except RenderStepError as exc:
-            _report_failure(token, "RenderFailed", exc.code, exc.message)
+            _report_failure(token, "RenderFailed", exc.code, exc.message, db, render_id)
+        except NotFoundError as exc:  # a source vanished from storage after the asset was checked
+            _report_failure(token, "RenderFailed", "ASSET_NOT_FOUND", exc.message, db, render_id)
         except ValidationFailedError as exc:  # stage-2 problems, or a source that cannot be read
             code = "SPEC_INVALID" if exc.code == "VALIDATION_FAILED" else exc.code
-            _report_failure(token, "RenderFailed", code, _problems(exc))
+            _report_failure(token, "RenderFailed", code, _problems(exc), db, render_id)
         except RenderTimeoutError as exc:
-            _report_failure(token, "RenderFailed", "RENDER_TIMEOUT", exc.message)
+            _report_failure(token, "RenderFailed", "RENDER_TIMEOUT", exc.message, db, render_id)
         except RenderFailedError as exc:
             tail = (
                 "\n".join((exc.details or {}).get("stderr", [])[-5:]) if isinstance(exc.details, dict) else ""
             )
-            _report_failure(token, "RenderFailed", exc.code, f"{exc.message}\n{tail}".strip())
+            _report_failure(token, "RenderFailed", exc.code, f"{exc.message}\n{tail}".strip(), db, render_id)
         except StaleTaskError:
             logger.info("task went stale before the result could be reported", extra={"render_id": render_id})
             return "stale"

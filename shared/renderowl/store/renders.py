@@ -91,9 +91,11 @@ def transition(
     from_: tuple[str, ...],
     detail: dict[str, Any] | None = None,
     event_view: Callable[[Row], Any] = lambda row: {"id": row["id"]},
+    always_record: bool = False,
     **fields: Any,
 ) -> Row | None:
     """Move to ``to`` only from one of ``from_``, setting ``fields``; None when the guard refused.
+    A move to the same status is recorded in the audit trail only with ``always_record`` (a retry).
 
     A move into a terminal status also records its customer event (`render.succeeded`, …) in the
     same transaction, with ``event_view(row)`` as its data (the render as the API shows it).
@@ -115,7 +117,7 @@ def transition(
     if row is None:
         return None
     previous = row.pop("previous")
-    if previous != to:
+    if previous != to or always_record:
         _event(conn, render_id, previous, to, detail or {})
     if to in TERMINAL:
         events.record(conn, row["owner_id"], TERMINAL_EVENTS[to], event_view(row))
@@ -144,10 +146,26 @@ def claim_worker(conn: Conn, render_id: str, attempt: int) -> Row | None:
     ).fetchone()
 
 
-def worker_may_continue(conn: Conn, render_id: str, attempt: int) -> bool:
-    """False once the render was cancelled or finished, or a newer attempt took it over."""
+def why_worker_must_stop(conn: Conn, render_id: str, attempt: int) -> str | None:
+    """None while worker ``attempt`` may go on; else `cancelled`, `superseded` (a newer attempt took
+    the render over) or `moved-on` (the render left the rendering step)."""
     row = conn.execute("SELECT status, worker_attempt FROM renders WHERE id = %s", (render_id,)).fetchone()
-    return bool(row and row["status"] == "rendering" and (row["worker_attempt"] or 0) <= attempt)
+    if row is None or row["status"] == "cancelled":
+        return "cancelled"
+    if (row["worker_attempt"] or 0) > attempt:
+        return "superseded"
+    if row["status"] != "rendering":
+        return "moved-on"
+    return None
+
+
+def note_error(conn: Conn, render_id: str, code: str, message: str) -> None:
+    """Remember a worker's failure on a render that is still running (MarkFailed reads it when the
+    failure's cause did not travel with it); a later success clears it."""
+    conn.execute(
+        "UPDATE renders SET error_code = %s, error_message = %s WHERE id = %s AND status = 'rendering'",
+        (code, message[:2000], render_id),
+    )
 
 
 def audit_trail(conn: Conn, render_id: str) -> list[Row]:
