@@ -7,7 +7,7 @@ RUN := $(VENV)/bin
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export UV_LINK_MODE := copy
 
-.PHONY: help setup test test-unit test-integration test-e2e test-infra lint format typecheck demo dev synth bench openapi clean
+.PHONY: help setup test test-unit test-integration test-e2e test-infra lint format typecheck demo dev synth layers cfn-lint bench openapi clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -54,8 +54,20 @@ demo: setup  ## start the local cloud, run a real job through the HTTP API, stop
 dev: setup  ## start the local cloud and leave it running (Ctrl-C stops it)
 	$(RUN)/renderowl dev
 
+synth: setup  ## synthesize the CDK app into cdk.out (offline: no Docker, no AWS credentials)
+	$(RUN)/python -m infra.app
+
+layers: setup  ## build the Lambda layers into layers/build (cached by uv.lock)
+	$(RUN)/python -m layers.build
+
+cfn-lint: synth  ## lint the synthesized CloudFormation templates
+	$(RUN)/cfn-lint --config-file infra/cfnlintrc.yaml cdk.out/*.template.json
+
+bench: setup  ## run the benchmarks (each prints a ratio against its baseline)
+	$(RUN)/python bench/render_vs_baselines.py
+
 openapi: setup  ## rewrite the committed OpenAPI document from the code
 	$(RUN)/renderowl openapi > docs/openapi.json
 
 clean:  ## remove the virtualenv, local state and build output
-	rm -rf $(VENV) .tools .renderowl cdk.out out .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .tools .renderowl cdk.out out layers/build .pytest_cache .ruff_cache .mypy_cache

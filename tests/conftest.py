@@ -8,8 +8,13 @@ between tests.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -89,3 +94,51 @@ def aws(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     get_settings.cache_clear()
     reset_clients()
     return moto_url
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+@dataclass
+class Receiver:
+    """Answers with the scripted statuses in order (the last one repeats), recording every request."""
+
+    statuses: list[int] = field(default_factory=lambda: [200])
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    requests: list[Received] = field(default_factory=list)
+    url: str = ""
+
+    def respond(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
+        self.requests.append(Received(path, headers, body, time.time()))
+        index = min(len(self.requests) - 1, len(self.statuses) - 1)
+        return self.statuses[index], self.extra_headers
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    recv = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, extra = recv.respond(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            self.send_response(status)
+            for key, value in extra.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    recv.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield recv
+    server.shutdown()

@@ -50,6 +50,9 @@ class Function(_Model):
     memory: int = Field(512, ge=128, le=30_720)
     cpu: int | None = Field(None, description="Fargate CPU units (container functions)")
     reserved_concurrency: int | None = Field(None, ge=1)
+    media: bool | None = Field(
+        None, description="Needs FFmpeg/PyAV (a container image in AWS); unset: infra reads the imports"
+    )
     env: tuple[str, ...] = ()
     functions_dir: Path = Field(FUNCTIONS_DIR, exclude=True, description="Where handler paths start")
 
@@ -160,17 +163,37 @@ def camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))
 
 
+def queue_url_env(queue: str) -> str:
+    """The setting holding a queue's URL: ``long-render`` → ``RENDEROWL_LONG_RENDER_QUEUE_URL``."""
+    return f"RENDEROWL_{queue.upper().replace('-', '_')}_QUEUE_URL"
+
+
+def dlq_url_env(queue: str) -> str:
+    """The setting holding a queue's DLQ URL: ``webhooks`` → ``RENDEROWL_WEBHOOKS_DLQ_URL``."""
+    return f"RENDEROWL_{queue.upper().replace('-', '_')}_DLQ_URL"
+
+
+def function_arn_placeholder(name: str) -> str:
+    """The ASL placeholder of a state-machine function: ``mark-failed`` → ``MarkFailedFunctionArn``."""
+    return f"{camel(name)}FunctionArn"
+
+
+def queue_url_placeholder(name: str) -> str:
+    """The ASL placeholder of a queue: ``long-render`` → ``LongRenderQueueUrl``."""
+    return f"{camel(name)}QueueUrl"
+
+
 def asl_substitutions(
     catalog: Catalog, function_arn: Callable[[str], str], queue_url: Callable[[str], str]
 ) -> dict[str, str]:
     """``${<Name>FunctionArn}`` for every state-machine function and ``${<Name>QueueUrl}`` for every
     queue: the values the ASL file is filled with, by CDK and by the local cloud alike."""
     subs = {
-        f"{camel(fn.name)}FunctionArn": function_arn(fn.name)
+        function_arn_placeholder(fn.name): function_arn(fn.name)
         for fn in catalog.functions.values()
         if fn.trigger.type == "state_machine"
     }
-    subs.update({f"{camel(q)}QueueUrl": queue_url(q) for q in catalog.queues})
+    subs.update({queue_url_placeholder(q): queue_url(q) for q in catalog.queues})
     return subs
 
 

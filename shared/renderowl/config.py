@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     database_secret_arn: str | None = Field(
         None, description="Secrets Manager secret holding the RDS credentials (cloud)."
     )
+    database_proxy_host: str | None = Field(
+        None, description="RDS Proxy endpoint; preferred over the host named in the secret (cloud)."
+    )
     db_pool_min: int = Field(1, ge=0)
     db_pool_max: int = Field(4, ge=1)
     db_statement_timeout_ms: int = Field(15_000, ge=100)
@@ -49,7 +52,10 @@ class Settings(BaseSettings):
     aws_endpoint_url: str | None = Field(None, validation_alias=_alias("AWS_ENDPOINT_URL"))
     media_bucket: str = Field("renderowl-media", description="The S3 bucket holding every byte.")
     state_machine_arn: str | None = Field(None, description="ARN of the render state machine.")
-    webhook_queue_url: str | None = Field(None, description="URL of the webhook delivery queue.")
+    webhooks_queue_url: str | None = Field(None, description="URL of the webhook delivery queue.")
+    webhooks_dlq_url: str | None = Field(
+        None, description="URL of its dead-letter queue (deliveries that gave up)."
+    )
     ecs_cluster_arn: str | None = Field(
         None, description="ECS cluster of the Fargate render tasks (cancel stops them)."
     )
@@ -112,12 +118,38 @@ class Settings(BaseSettings):
     )
     output_retention_days: int = Field(30, ge=1, description="Days a rendered output is kept.")
 
+    # --- Webhooks -------------------------------------------------------------------------
+    webhook_retry_schedule: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [0, 5, 300, 1800, 7200, 18000, 36000, 36000],
+        description="Seconds before each delivery attempt (comma separated); its length is the attempt count.",
+    )
+    webhook_jitter: float = Field(
+        0.1, ge=0, le=0.5, description="Random spread of each retry delay (fraction)."
+    )
+    webhook_timeout_s: float = Field(15, gt=0, le=60, description="Timeout of one delivery attempt.")
+    webhook_disable_after_s: int = Field(
+        5 * 86400, ge=60, description="An endpoint failing this long is disabled (and says so)."
+    )
+    webhook_secret_grace_s: int = Field(
+        86400, ge=0, description="How long a rotated-out secret keeps signing."
+    )
+    webhook_progress_interval_s: float = Field(
+        5, ge=1, description="At most one render.progress event this often."
+    )
+
     # --- Local cloud ----------------------------------------------------------------------
     local_concurrency: int = Field(4, ge=1, le=32, description="Renders the local cloud runs at once.")
     allow_loopback_http: bool = Field(
         False,
         description="Allow outbound http:// to loopback (webhooks, imports); on in `renderowl dev`, never in the cloud.",
     )
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(part) for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

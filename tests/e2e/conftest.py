@@ -50,7 +50,7 @@ class DevServer:
         self.output = []
         self.proc = subprocess.Popen(
             [str(BIN / "renderowl"), "dev", "--port", str(self.port), *extra],
-            env=cli_env(self.state_dir),
+            env={**cli_env(self.state_dir), **self.extra_env},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -102,3 +102,21 @@ def dev_server(tmp_path: Path) -> Iterator[DevServer]:
     yield server
     if server.proc is not None:
         server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """On a failure, show what the local cloud itself logged (its tracebacks live there)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        for value in getattr(item, "funcargs", {}).values():
+            servers = (
+                [value]
+                if isinstance(value, DevServer)
+                else [v for v in value if isinstance(v, DevServer)]
+                if isinstance(value, tuple)
+                else []
+            )
+            for server in servers:
+                report.sections.append(("renderowl dev output", "".join(server.output[-200:])))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import psutil
@@ -43,36 +45,34 @@ def test_the_banner_names_every_endpoint(dev_server: DevServer) -> None:
     assert f"127.0.0.1:{dev_server.port}" in banner
 
 
-def test_cors_preflight_is_answered_by_the_gateway(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    # Given a local cloud configured for one frontend origin
-    monkeypatch.setenv("RENDEROWL_CORS_ORIGINS", "http://localhost:3000")
-    server = DevServer(state_dir=tmp_path / "state")
-    from tests.e2e import conftest
-
-    original = conftest.cli_env
-    monkeypatch.setattr(
-        conftest, "cli_env", lambda d: {**original(d), "RENDEROWL_CORS_ORIGINS": "http://localhost:3000"}
+@pytest.fixture
+def cors_server(tmp_path: Path) -> Iterator[DevServer]:
+    server = DevServer(
+        state_dir=tmp_path / "state", extra_env={"RENDEROWL_CORS_ORIGINS": "http://localhost:3000"}
     )
     server.start()
-    try:
-        headers = {
-            "Origin": "http://localhost:3000",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
-        }
-        # When
-        allowed = httpx.options(f"{server.api}/me", headers=headers, timeout=10)
-        refused = httpx.options(
-            f"{server.api}/me", headers={**headers, "Origin": "https://evil.example"}, timeout=10
-        )
-        # Then
-        assert allowed.status_code == 204
-        assert allowed.headers["access-control-allow-origin"] == "http://localhost:3000"
-        assert "POST" in allowed.headers["access-control-allow-methods"]
-        assert "Idempotency-Key" in allowed.headers["access-control-allow-headers"]
-        assert "access-control-allow-origin" not in refused.headers
-    finally:
-        server.stop()
+    yield server
+    server.stop()
+
+
+def test_cors_preflight_is_answered_by_the_gateway(cors_server: DevServer) -> None:
+    # Given a local cloud configured for one frontend origin
+    headers = {
+        "Origin": "http://localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+    }
+    # When a browser asks before a cross-origin POST
+    allowed = httpx.options(f"{cors_server.api}/me", headers=headers, timeout=10)
+    refused = httpx.options(
+        f"{cors_server.api}/me", headers={**headers, "Origin": "https://evil.example"}, timeout=10
+    )
+    # Then only the configured origin is allowed, with the methods and headers it needs
+    assert allowed.status_code == 204
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert "POST" in allowed.headers["access-control-allow-methods"]
+    assert "Idempotency-Key" in allowed.headers["access-control-allow-headers"]
+    assert "access-control-allow-origin" not in refused.headers
 
 
 def test_sigterm_stops_cleanly_and_state_survives_a_restart(dev_server: DevServer) -> None:

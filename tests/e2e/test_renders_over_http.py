@@ -4,6 +4,7 @@ and many renders at once."""
 from __future__ import annotations
 
 import io
+import json
 import time
 from collections.abc import Iterator
 
@@ -14,6 +15,8 @@ import psutil
 import pytest
 
 from renderowl.media import samples
+from renderowl.webhooks import verify
+from tests.conftest import Receiver
 from tests.e2e.conftest import DevServer
 from tests.e2e.renders import finished, upload, video_spec, wait
 
@@ -26,7 +29,11 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DevServer,
     tmp = tmp_path_factory.mktemp("renders")
     server = DevServer(
         state_dir=tmp / "state",
-        extra_env={"RENDEROWL_WORKER_HEARTBEAT_S": "8", "RENDEROWL_FARGATE_START_ALLOWANCE_S": "5"},
+        extra_env={
+            "RENDEROWL_WORKER_HEARTBEAT_S": "8",
+            "RENDEROWL_FARGATE_START_ALLOWANCE_S": "5",
+            "RENDEROWL_WEBHOOK_PROGRESS_INTERVAL_S": "1",
+        },
     )
     server.start()
     api = httpx.Client(
@@ -150,3 +157,58 @@ def test_twenty_renders_at_once_all_finish_once(cloud) -> None:  # type: ignore[
         assert [k for k in keys if f"/{render_id}/" in k] == [f"renders/{owner}/{render_id}/output.mp4"]
         trail = [e["to_status"] for e in api.get(f"/renders/{render_id}/events").json()["data"]]
         assert trail.count("succeeded") == 1
+
+
+def test_render_events_reach_the_webhook_and_the_callback_url_signed(cloud, receiver: Receiver) -> None:  # type: ignore[no-untyped-def]
+    _, api, asset_id = cloud
+    # Given an endpoint for render.succeeded, and a secret for callback URLs
+    endpoint = api.post("/webhooks", json={"url": receiver.url, "events": ["render.succeeded"]}).json()[
+        "data"
+    ]
+    callback_secret = api.post("/webhooks/callback-secret").json()["data"]["secret"]
+    # When a render with a callback_url succeeds
+    callback = receiver.url.replace("/hooks", "/callback")
+    render = finished(
+        api,
+        api.post(
+            "/renders", json={"spec": video_spec(asset_id, length=1.0), "callback_url": callback}
+        ).json()["data"]["id"],
+    )
+    deadline = time.monotonic() + 30
+    while len(receiver.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    # Then both received the event, signed, carrying the render as the API shows it
+    assert render["status"] == "succeeded"
+    assert len(receiver.requests) == 2
+    for request in receiver.requests:
+        secret = endpoint["secret"] if request.path == "/hooks" else callback_secret
+        verify(request.body, request.headers, secret)
+        event = json.loads(request.body)
+        assert event["type"] == "render.succeeded"
+        assert event["data"]["id"] == render["id"]
+        assert event["data"]["status"] == "succeeded"
+        assert event["data"]["output"]["size"] == render["output"]["size"]
+    assert sorted(r.path for r in receiver.requests) == ["/callback", "/hooks"]
+    assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
+
+
+def test_render_progress_events_are_opt_in_and_throttled(cloud, receiver: Receiver) -> None:  # type: ignore[no-untyped-def]
+    _, api, asset_id = cloud
+    # Given an endpoint that asked for render.progress (throttled to one a second here)
+    endpoint = api.post("/webhooks", json={"url": receiver.url, "events": ["render.progress"]}).json()["data"]
+    # When a render of a few seconds runs
+    spec = video_spec(asset_id, length=6.0, width=1280, height=720, fps=30)
+    render = finished(api, api.post("/renders", json={"spec": spec}).json()["data"]["id"])
+    time.sleep(1)
+    # Then the endpoint got progress events for it, rising, each signed, and nothing else
+    events = [json.loads(r.body) for r in receiver.requests]
+    for request in receiver.requests:
+        verify(request.body, request.headers, endpoint["secret"])
+    assert render["status"] == "succeeded"
+    assert events, "expected at least one render.progress event"
+    assert {e["type"] for e in events} == {"render.progress"}
+    assert {e["data"]["id"] for e in events} == {render["id"]}
+    progress = [e["data"]["progress"] for e in events]
+    assert progress == sorted(progress)
+    assert all(0 < p < 100 for p in progress)
+    api.delete(f"/webhooks/{endpoint['id']}")

@@ -88,3 +88,24 @@ def test_notifications_must_target_a_consumed_queue() -> None:
                 "bucket": {"notifications": [{"prefix": "uploads/", "queue": "ingest"}]},
             }
         )
+
+
+def test_functions_marked_media_free_do_not_load_ffmpeg_libraries() -> None:
+    # Given the catalog's promise that these ship as small zip Lambdas without PyAV/FFmpeg
+    import subprocess
+    import sys
+
+    catalog = load_catalog()
+    media_free = [fn for fn in catalog.functions.values() if fn.media is False]
+    assert {"api", "mark-failed", "notify"} <= {fn.name for fn in media_free}
+    for fn in media_free:
+        # When its handler module is imported in a fresh interpreter, as Lambda does
+        probe = (
+            "import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('h', {str(fn.handler_file)!r})\n"
+            "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
+            "print(sorted(m for m in ('av', 'imageio_ffmpeg', 'ffmpeg') if m in sys.modules))\n"
+        )
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+        # Then no media library was loaded
+        assert out.strip() == "[]", f"{fn.name} imports {out.strip()}"

@@ -42,3 +42,9 @@ def _subclasses(cls: type) -> set[type]:
     for sub in cls.__subclasses__():
         out |= {sub, *_subclasses(sub)}
     return out
+
+
+def test_the_readme_shows_the_receiver_example_verbatim() -> None:
+    example = (REPO / "examples" / "webhook_receiver.py").read_text()
+    assert example in README
+    assert len([line for line in example.splitlines() if line.strip()]) <= 20

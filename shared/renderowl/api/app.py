@@ -16,14 +16,14 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from renderowl import __version__
 from renderowl.api.envelope import error_response, from_error
-from renderowl.api.routes import assets, renders, system
+from renderowl.api.routes import assets, renders, system, webhooks
 from renderowl.config import Settings, get_settings
 from renderowl.errors import RenderowlError
 from renderowl.logs import logger
 
 API_PREFIX = "/api/v1"
 OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
-ROUTERS = [system.router, assets.router, renders.router]
+ROUTERS = [system.router, assets.router, renders.router, webhooks.router]
 CORS_HEADERS = ["Idempotency-Key"]
 CORS_EXPOSE = ["Location", "Retry-After"]
 

@@ -30,6 +30,23 @@ def bucket_reachable() -> bool:
         return False
 
 
+# Uploads are born tagged `pending`: the bucket's lifecycle expires uploads nobody finished or
+# ingest rejected (a rule cannot match "untagged"), and ingest re-tags what it accepts `ready`.
+UPLOAD_STATE_TAG = "renderowl-state"
+
+
+def _tagging(state: str) -> str:
+    return (
+        f"<Tagging><TagSet><Tag><Key>{UPLOAD_STATE_TAG}</Key><Value>{state}</Value></Tag></TagSet></Tagging>"
+    )
+
+
+def tag_upload(key: str, state: str) -> None:
+    client("s3").put_object_tagging(
+        Bucket=bucket(), Key=key, Tagging={"TagSet": [{"Key": UPLOAD_STATE_TAG, "Value": state}]}
+    )
+
+
 @dataclass(frozen=True)
 class PresignedPost:
     url: str
@@ -39,11 +56,16 @@ class PresignedPost:
 
 def presign_post(key: str, content_type: str, max_bytes: int, ttl_s: int) -> PresignedPost:
     """A browser-postable upload pinned to ``key``, ``content_type`` and at most ``max_bytes``."""
+    tagging = _tagging("pending")
     post = client("s3").generate_presigned_post(
         Bucket=bucket(),
         Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        Fields={"Content-Type": content_type, "tagging": tagging},
+        Conditions=[
+            {"Content-Type": content_type},
+            {"tagging": tagging},
+            ["content-length-range", 1, max_bytes],
+        ],
         ExpiresIn=ttl_s,
     )
     return PresignedPost(post["url"], dict(post["fields"]), datetime.now(UTC) + timedelta(seconds=ttl_s))
@@ -84,9 +106,12 @@ def download(key: str, dest: Path, *, max_bytes: int) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def upload(path: Path, key: str, content_type: str) -> None:
+def upload(path: Path, key: str, content_type: str, tags: dict[str, str] | None = None) -> None:
     """Upload a local file (multipart above the transfer threshold)."""
-    client("s3").upload_file(str(path), bucket(), key, ExtraArgs={"ContentType": content_type})
+    extra = {"ContentType": content_type}
+    if tags:
+        extra["Tagging"] = "&".join(f"{k}={v}" for k, v in tags.items())
+    client("s3").upload_file(str(path), bucket(), key, ExtraArgs=extra)
 
 
 def put_bytes(key: str, data: bytes, content_type: str) -> None:

@@ -17,6 +17,7 @@ from renderowl.ingest.rejections import Reason
 from renderowl.logs import logger
 from renderowl.store import assets, events
 from renderowl.store.db import Database
+from renderowl.webhooks.delivery import dispatch
 
 IMPORT_MESSAGE = "import"
 
@@ -59,13 +60,21 @@ def run_import(db: Database, owner_id: str, asset_id: str, url: str) -> str:
                 if isinstance(exc, ValidationFailedError)
                 else f"the URL could not be fetched: {exc}"
             )
+            event_ids = []
             with db.tx() as conn:
                 done = assets.mark_rejected(conn, asset_id, reason=Reason.IMPORT_FAILED, message=message)
                 if done is not None:
-                    events.record(conn, owner_id, "asset.rejected", views.asset(done).model_dump(mode="json"))
+                    event_ids.append(
+                        events.record(
+                            conn, owner_id, "asset.rejected", views.asset(done).model_dump(mode="json")
+                        )
+                    )
+            dispatch(db, event_ids)
             logger.info("import failed", extra={"asset_id": asset_id, "error": message})
             return "rejected"
-        storage.upload(dest, row["source_key"], "application/octet-stream")
+        storage.upload(
+            dest, row["source_key"], "application/octet-stream", tags={storage.UPLOAD_STATE_TAG: "pending"}
+        )
     return "fetched"
 
 

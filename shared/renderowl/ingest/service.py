@@ -20,6 +20,7 @@ from renderowl.media.binary import ffmpeg_binary
 from renderowl.media.runner import run_ffmpeg
 from renderowl.store import assets, events
 from renderowl.store.db import Database
+from renderowl.webhooks.delivery import dispatch
 
 CONTENT_TYPES = {"thumbnail": "image/jpeg", "proxy": "video/mp4", "web": "image/webp"}
 
@@ -63,17 +64,22 @@ def ingest_object(db: Database, key: str, *, lease_s: int = 900) -> Outcome | No
         except Rejected as rejected:
             _reject(db, row, rejected)
             return Outcome(asset_id, "rejected", rejected.reason)
+        storage.tag_upload(row["source_key"], "ready")
         prefix = assets.derivative_prefix(owner_id, asset_id)
         keys = {}
         for name, path in files.items():
             keys[name] = f"{prefix}{path.name}"
             storage.upload(path, keys[name], CONTENT_TYPES[name])
+    event_ids = []
     with db.tx() as conn:
         ready = assets.mark_ready(
             conn, asset_id, kind=kind, size=size, checksum=checksum, metadata=metadata, derivatives=keys
         )
         if ready is not None:
-            events.record(conn, owner_id, "asset.ready", views.asset(ready).model_dump(mode="json"))
+            event_ids.append(
+                events.record(conn, owner_id, "asset.ready", views.asset(ready).model_dump(mode="json"))
+            )
+    dispatch(db, event_ids)
     logger.info("asset ready", extra={"asset_id": asset_id, "kind": kind})
     return Outcome(asset_id, "ready")
 

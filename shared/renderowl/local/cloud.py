@@ -142,6 +142,11 @@ class LocalCloud:
             **{k: v for k, v in os.environ.items() if k.startswith(("RENDEROWL_", "AWS_"))},
             "DATABASE_URL": database_url,
         }
+        # Import every handler now, as Lambda's init phase would: request and poller threads then
+        # never race each other through first-time imports.
+        for fn in self.catalog.functions.values():
+            if not fn.is_container:
+                runtime.load_handler(fn)
         self.pump = EventPump(
             self.catalog,
             self.resources.queues,

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from renderowl.api.app import cors_config
 from renderowl.config import Settings
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,6 @@ def proxy_event(
 
 def preflight_headers(settings: Settings, origin: str | None) -> dict[str, str]:
     """The headers API Gateway's CORS preflight answers with (the same rule the API applies)."""
-    from renderowl.api.app import cors_config
-
     cors = cors_config(settings)
     if cors is None or origin is None:
         return {}

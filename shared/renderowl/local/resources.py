@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from renderowl.catalog import Catalog
+from renderowl.catalog import Catalog, dlq_url_env, queue_url_env
 
 QUEUE_PREFIX = "renderowl-"
 
@@ -31,7 +31,8 @@ class LocalResources:
         """Settings that point the handlers at these resources."""
         env = {"RENDEROWL_MEDIA_BUCKET": self.bucket}
         for name, queue in self.queues.items():
-            env[f"RENDEROWL_{name.upper().replace('-', '_')}_QUEUE_URL"] = queue.url
+            env[queue_url_env(name)] = queue.url
+            env[dlq_url_env(name)] = queue.dlq_url
         return env
 
 

@@ -34,6 +34,8 @@ def _task_arn() -> str | None:
 
 def main() -> int:
     message = json.loads(os.environ[MESSAGE_ENV])
+    if isinstance(message, str):  # a Pipe may pass the JSON body as a JSON string
+        message = json.loads(message)
     message.setdefault("task_arn", _task_arn())
     # SIGTERM (ECS StopTask, the local cloud stopping) becomes a normal exception: FFmpeg is killed by
     # the runner's cleanup and the failure is reported with the token.

@@ -16,8 +16,7 @@ from renderowl.cloud import storage
 from renderowl.config import get_settings
 from renderowl.errors import UnavailableError, ValidationFailedError
 from renderowl.logs import logger
-from renderowl.media import resolve_timeline
-from renderowl.pipeline import sources
+from renderowl.pipeline import refs
 from renderowl.pipeline.errors import RenderCancelled, RenderStepError, TransientError, error_from_state
 from renderowl.spec import RenderSpec, parse_spec
 from renderowl.store import renders
@@ -93,9 +92,14 @@ def plan(db: Database, render_id: str) -> dict[str, Any]:
     row = _load(db, render_id)
     _move(db, render_id, "planning", ("queued", "planning"))
     settings = get_settings()
+    # Imported here: FFmpeg's libraries (PyAV) are needed by Plan only, and the other steps in this
+    # module ship as small zip Lambdas without them.
+    from renderowl.media import resolve_timeline
+    from renderowl.pipeline import sources
+
     try:
         spec = spec_of(row)
-        rows = sources.ready_assets(db, row["owner_id"], spec)
+        rows = refs.ready_assets(db, row["owner_id"], spec)
         with tempfile.TemporaryDirectory(prefix="plan-", dir=settings.scratch_dir) as tmp:
             timeline = resolve_timeline(spec, sources.planning_sources(spec, rows, Path(tmp)))
     except ValidationFailedError as exc:
@@ -207,9 +211,12 @@ def mark_failed(db: Database, render_id: str, error: dict[str, str] | None) -> d
 
 @transient
 def notify(db: Database, render_id: str) -> dict[str, Any]:
-    """Hand the render's terminal event to webhook delivery."""
+    """Hand the render's terminal event to webhook delivery (retried by the state machine, so a
+    lost enqueue is sent again; the deliverer skips what was already delivered)."""
+    from renderowl.webhooks.delivery import dispatch_render
+
     with db.tx() as conn:
         row = renders.load(conn, render_id)
     if row is None:
         return {"status": "missing"}
-    return {"status": row["status"]}
+    return {"status": row["status"], "deliveries": dispatch_render(db, render_id)}

@@ -12,7 +12,7 @@ from renderowl.cloud import orchestration
 from renderowl.config import get_settings
 from renderowl.errors import ConflictError, NotFoundError, UnavailableError, ValidationFailedError
 from renderowl.logs import logger
-from renderowl.pipeline import sources
+from renderowl.pipeline import refs
 from renderowl.pipeline.errors import RenderStepError
 from renderowl.spec import parse_spec
 from renderowl.store import idempotency, renders
@@ -32,7 +32,7 @@ def _validate(db: Database, owner_id: str, spec_raw: dict[str, Any]) -> list[str
         ]
         raise ValidationFailedError("the render spec is not valid", details=details) from exc
     try:
-        rows = sources.ready_assets(db, owner_id, spec)
+        rows = refs.ready_assets(db, owner_id, spec)
     except RenderStepError as exc:
         raise ValidationFailedError(
             exc.message, code=exc.code, details=[{"path": "spec", "message": exc.message}]
@@ -141,7 +141,11 @@ def cancel(db: Database, owner_id: str, render_id: str) -> dict[str, Any]:
         if row is None:
             raise ConflictError(f"render {render_id} finished meanwhile", code="RENDER_FINISHED")
         trail = renders.audit_trail(conn, render_id)
-    # Best effort after the commit: the worker stops by itself when it sees `cancelled`.
+    # Best effort after the commit: the worker stops by itself when it sees `cancelled`, and the
+    # execution that would have run Notify is being stopped, so the API sends the event itself.
+    from renderowl.webhooks.delivery import dispatch_render
+
+    dispatch_render(db, render_id)
     try:
         if row["execution_arn"]:
             orchestration.stop_execution(row["execution_arn"], "cancelled through the API")

@@ -24,11 +24,12 @@ from renderowl.config import get_settings
 from renderowl.errors import NotFoundError, UnavailableError, ValidationFailedError
 from renderowl.logs import logger
 from renderowl.media import RenderCancelledError, RenderFailedError, RenderResult, RenderTimeoutError, render
-from renderowl.pipeline import sources
+from renderowl.pipeline import refs, sources
 from renderowl.pipeline.errors import RenderStepError
 from renderowl.pipeline.steps import spec_of
-from renderowl.store import renders
+from renderowl.store import events, renders, webhooks
 from renderowl.store.db import Database
+from renderowl.webhooks.delivery import dispatch
 
 PROGRESS_INTERVAL_S = 1.0
 
@@ -37,9 +38,18 @@ class Monitor:
     """Heartbeats, progress and cancellation for one running attempt."""
 
     def __init__(
-        self, db: Database, render_id: str, token: str, attempt: int, heartbeat_every: float
+        self,
+        db: Database,
+        render_id: str,
+        token: str,
+        attempt: int,
+        heartbeat_every: float,
+        progress_events: tuple[str, float] | None = None,
     ) -> None:
         self._db, self._render_id, self._token, self._attempt = db, render_id, token, attempt
+        # (owner id, seconds between events) when the owner subscribed to render.progress
+        self._progress_events = progress_events
+        self._last_event = 0.0
         self._heartbeat_every = heartbeat_every
         self._cancel = threading.Event()
         self._stop = threading.Event()
@@ -74,6 +84,23 @@ class Monitor:
             self.reason = reason
             self._cancel.set()
 
+    def _progress_event(self) -> None:
+        if self._progress_events is None:
+            return
+        owner_id, every = self._progress_events
+        if time.monotonic() - self._last_event < every:
+            return
+        self._last_event = time.monotonic()
+        with self._db.tx() as conn:
+            event_id = events.record(
+                conn,
+                owner_id,
+                "render.progress",
+                {"id": self._render_id, "status": "rendering", "progress": self._written},
+                render_id=self._render_id,
+            )
+        dispatch(self._db, [event_id])
+
     def _run(self) -> None:
         last_beat = time.monotonic()
         while not self._stop.wait(PROGRESS_INTERVAL_S):
@@ -83,6 +110,7 @@ class Monitor:
                     with self._db.tx() as conn:
                         renders.set_progress(conn, self._render_id, self._progress, self._attempt)
                     self._written = self._progress
+                    self._progress_event()
                 if time.monotonic() - last_beat >= self._heartbeat_every:
                     orchestration.task_heartbeat(self._token)
                     last_beat = time.monotonic()
@@ -146,9 +174,12 @@ def run_render_task(db: Database, message: dict[str, Any]) -> str:
     settings = get_settings()
     limit = settings.fargate_render_limit_s if row["runner"] == "fargate" else settings.lambda_render_limit_s
     heartbeat_every = max(1.0, settings.worker_heartbeat_s / 4)
+    with db.tx() as conn:
+        wants_progress = webhooks.wants(conn, row["owner_id"], "render.progress")
+    progress_events = (row["owner_id"], settings.webhook_progress_interval_s) if wants_progress else None
     with (
         tempfile.TemporaryDirectory(prefix=f"{render_id}-", dir=settings.scratch_dir) as tmp,
-        Monitor(db, render_id, token, attempt, heartbeat_every) as monitor,
+        Monitor(db, render_id, token, attempt, heartbeat_every, progress_events) as monitor,
     ):
         try:
             result = _render(db, row, Path(tmp), monitor, limit)
@@ -197,7 +228,7 @@ def _problems(exc: ValidationFailedError) -> str:
 
 def _render(db: Database, row: dict[str, Any], tmp: Path, monitor: Monitor, limit: float) -> RenderResult:
     spec = spec_of(row)
-    rows = sources.ready_assets(db, row["owner_id"], spec)
+    rows = refs.ready_assets(db, row["owner_id"], spec)
     local = sources.download_sources(spec, rows, tmp / "sources")
     out_dir = tmp / "out"
     out_dir.mkdir()

@@ -34,7 +34,7 @@ def resolve_database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
     if settings.database_secret_arn:
-        return _url_from_secret(settings.database_secret_arn)
+        return _url_from_secret(settings.database_secret_arn, settings.database_proxy_host)
     if settings.environment == "cloud":
         raise ConfigurationError("DATABASE_URL or RENDEROWL_DATABASE_SECRET_ARN must be set in the cloud")
     from renderowl.local.postgres import embedded_database_url
@@ -42,13 +42,14 @@ def resolve_database_url(settings: Settings) -> str:
     return embedded_database_url(settings.state_dir)
 
 
-def _url_from_secret(secret_arn: str) -> str:
+def _url_from_secret(secret_arn: str, proxy_host: str | None = None) -> str:
     # Powertools caches the secret for five minutes, so a rotated password is picked up without a cold start.
     from aws_lambda_powertools.utilities.parameters import get_secret
 
     secret: dict[str, Any] = get_secret(secret_arn, transform="json", max_age=300)  # type: ignore[assignment]
     user, password = quote(secret["username"], safe=""), quote(secret["password"], safe="")
-    host = secret.get("proxyHost") or secret["host"]
+    # Lambdas reach the database through RDS Proxy; the secret names the instance itself.
+    host = proxy_host or secret["host"]
     port, dbname = secret.get("port", 5432), secret.get("dbname", "renderowl")
     return f"postgresql://{user}:{password}@{host}:{port}/{dbname}?sslmode=require"
 

@@ -120,7 +120,14 @@ def transition(
     if previous != to or always_record:
         _event(conn, render_id, previous, to, detail or {})
     if to in TERMINAL:
-        events.record(conn, row["owner_id"], TERMINAL_EVENTS[to], event_view(row))
+        events.record(
+            conn,
+            row["owner_id"],
+            TERMINAL_EVENTS[to],
+            event_view(row),
+            render_id=render_id,
+            callback_url=row["callback_url"],
+        )
     return row
 
 

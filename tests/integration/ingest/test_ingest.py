@@ -48,6 +48,9 @@ def test_a_video_becomes_ready_with_metadata_thumbnail_and_a_seekable_proxy(
     assert asset["size"] == src.stat().st_size
     assert asset["checksum"] == hashlib.sha256(src.read_bytes()).hexdigest()
     assert httpx.get(asset["urls"]["source"], timeout=10).content == src.read_bytes()
+    owner = ingest.call_api("GET", "/api/v1/me", token=ingest.token).data["owner_id"]
+    tags = client("s3").get_object_tagging(Bucket="renderowl-media", Key=f"uploads/{owner}/{asset_id}/source")
+    assert tags["TagSet"] == [{"Key": "renderowl-state", "Value": "ready"}]
     width, height, _ = _decode_image(asset["urls"]["thumbnail"])
     assert (width, height) == (480, 270)
     proxy = httpx.get(asset["urls"]["proxy"], timeout=10).content

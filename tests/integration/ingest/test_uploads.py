@@ -35,6 +35,8 @@ def test_upload_returns_a_pending_asset_and_a_pinned_presigned_post(call_api: Ca
     assert {"key": key} in conditions
     assert {"Content-Type": "video/mp4"} in conditions
     assert ["content-length-range", 1, 1234] in conditions
+    assert {"tagging": upload["fields"]["tagging"]} in conditions
+    assert "<Key>renderowl-state</Key><Value>pending</Value>" in upload["fields"]["tagging"]
     assert upload["expires_at"]
 
 

@@ -1,0 +1,1 @@
+"""Renderowl's AWS infrastructure: a CDK app built from the function catalog."""

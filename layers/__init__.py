@@ -1,0 +1,1 @@
+"""Build recipes for the Lambda layers (``python -m layers.build``)."""
