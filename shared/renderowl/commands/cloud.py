@@ -77,6 +77,14 @@ def register(app: typer.Typer) -> None:
 
         typer.echo(openapi_json(get_app()), nl=False)
 
+    @app.command()
+    def cleanup() -> None:
+        """Delete rendered outputs past their retention (what the S3 lifecycle rule does in AWS)."""
+        from renderowl.pipeline.retention import expire_outputs
+        from renderowl.store.db import get_database
+
+        console.print(f"expired the outputs of {expire_outputs(get_database())} render(s)")
+
     @keys_app.command("create")
     def keys_create(
         owner: Annotated[str, typer.Option(help="Owner name; created if new.")],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,9 @@ from renderowl.local.resources import (
     create_state_machine,
 )
 from renderowl.store.db import Database, get_database, migrate, resolve_database_url
+
+log = logging.getLogger(__name__)
+RETENTION_SWEEP_S = 300
 
 # moto accepts any credentials; real ones must never reach it (or anything else) from here.
 _LOCAL_AWS_ENV = {
@@ -77,6 +82,7 @@ class LocalCloud:
         self.resources: LocalResources | None = None
         self.info: LocalCloudInfo | None = None
         self._saved_env: dict[str, str | None] = {}
+        self._stopping = threading.Event()
 
     def __enter__(self) -> LocalCloud:
         self.start()
@@ -156,6 +162,8 @@ class LocalCloud:
             container_env=container_env,
         )
         self.pump.start()
+        self._retention = threading.Thread(target=self._expire_outputs, name="retention", daemon=True)
+        self._retention.start()
 
         api = self.catalog.functions["api"]
         self.gateway = Gateway(lambda event: runtime.invoke(api, event), settings, port=self._port)
@@ -169,8 +177,21 @@ class LocalCloud:
         )
         return self.info
 
+    def _expire_outputs(self) -> None:
+        """The lifecycle rule S3 applies in AWS: expire outputs now and every few minutes."""
+        from renderowl.pipeline.retention import expire_outputs
+
+        while True:
+            try:
+                expire_outputs(get_database())
+            except Exception:
+                log.exception("output retention sweep failed")
+            if self._stopping.wait(RETENTION_SWEEP_S):
+                return
+
     def stop(self) -> None:
         """Stop serving, finish running work, save the bucket, stop moto and Postgres."""
+        self._stopping.set()
         if self.gateway:
             self.gateway.stop()
             self.gateway = None

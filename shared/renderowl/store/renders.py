@@ -184,7 +184,8 @@ def audit_trail(conn: Conn, render_id: str) -> list[Row]:
 
 def expired_outputs(conn: Conn, limit: int = 500) -> list[Row]:
     return conn.execute(
-        "SELECT id, owner_id, output FROM renders WHERE output IS NOT NULL AND expires_at < now() LIMIT %s",
+        "SELECT id, owner_id, output FROM renders WHERE output IS NOT NULL AND expires_at < now()"
+        " AND NOT COALESCE((output->>'expired')::boolean, false) ORDER BY expires_at LIMIT %s",
         (limit,),
     ).fetchall()
 

@@ -186,3 +186,21 @@ def test_a_hostname_rebound_to_a_private_address_is_refused_at_delivery(
     ).data["items"]
     assert all(a["status_code"] is None for a in delivery["attempts"])
     assert "private" in delivery["attempts"][0]["error"]
+
+
+def test_an_endpoint_failing_for_days_is_disabled_and_says_so(hooks: Hooks, receiver: Receiver, db) -> None:  # type: ignore[no-untyped-def]
+    # Given an endpoint that has been failing for six days
+    receiver.statuses = [500]
+    endpoint = hooks.register(receiver.url)
+    with db.tx() as conn:
+        conn.execute(
+            "UPDATE webhooks SET failing_since = now() - interval '6 days' WHERE id = %s", (endpoint["id"],)
+        )
+    # When it fails once more
+    hooks.call_api("POST", f"/api/v1/webhooks/{endpoint['id']}/test", token=hooks.token)
+    hooks.drain()
+    # Then it is disabled, says why, and receives nothing more
+    after = hooks.call_api("GET", f"/api/v1/webhooks/{endpoint['id']}", token=hooks.token).data
+    assert after["status"] == "disabled"
+    assert "failing for longer than 432000 seconds" in after["disabled_reason"]
+    assert len(receiver.requests) == 1
