@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -82,6 +83,18 @@ class DevServer:
             self.proc.kill()
             self.proc.wait(10)
             self.proc = None
+
+    def s3(self) -> Any:
+        """A boto3 S3 client for this local cloud's moto."""
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.aws_url,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
 
     def create_key(self, owner: str) -> str:
         result = subprocess.run(

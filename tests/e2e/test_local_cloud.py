@@ -80,15 +80,7 @@ def test_sigterm_stops_cleanly_and_state_survives_a_restart(dev_server: DevServe
     key = dev_server.create_key("persistent")
     children = dev_server.descendants
     assert children, "expected the moto server as a child process"
-    import boto3
-
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=dev_server.aws_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    s3 = dev_server.s3()
     s3.put_object(Bucket="renderowl-media", Key="renders/keep.txt", Body=b"still here")
     # When it is stopped with SIGTERM
     assert dev_server.stop() == 0
@@ -97,13 +89,7 @@ def test_sigterm_stops_cleanly_and_state_survives_a_restart(dev_server: DevServe
     assert not [p for p in children if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     # And after a restart the key and the object are both still there
     dev_server.start()
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=dev_server.aws_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    s3 = dev_server.s3()
     assert (
         httpx.get(f"{dev_server.api}/me", headers={"Authorization": f"Bearer {key}"}, timeout=10).status_code
         == 200

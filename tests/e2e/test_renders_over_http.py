@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 
 import av
-import boto3
 import httpx
 import psutil
 import pytest
@@ -58,16 +57,6 @@ def _probe(url: str) -> tuple[float, int, int, list[str]]:
             video.codec_context.height,
             kinds,
         )
-
-
-def _s3(server: DevServer):  # type: ignore[no-untyped-def]
-    return boto3.client(
-        "s3",
-        endpoint_url=server.aws_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
 
 
 @pytest.mark.parametrize("runner", ["lambda", "fargate"])
@@ -129,7 +118,7 @@ def test_cancel_mid_render_stops_ffmpeg_and_leaves_no_output(cloud) -> None:  # 
     time.sleep(2)  # let the worker report; nothing may be uploaded afterwards
     assert api.get(f"/renders/{render_id}").json()["data"]["status"] == "cancelled"
     owner = api.get("/me").json()["data"]["owner_id"]
-    listed = _s3(server).list_objects_v2(Bucket="renderowl-media", Prefix=f"renders/{owner}/{render_id}/")
+    listed = server.s3().list_objects_v2(Bucket="renderowl-media", Prefix=f"renders/{owner}/{render_id}/")
     assert listed.get("KeyCount", 0) == 0
     again = api.delete(f"/renders/{render_id}")
     assert (again.status_code, again.json()["error"]["code"]) == (409, "RENDER_FINISHED")
@@ -149,7 +138,7 @@ def test_twenty_renders_at_once_all_finish_once(cloud) -> None:  # type: ignore[
     owner = api.get("/me").json()["data"]["owner_id"]
     keys = [
         o["Key"]
-        for o in _s3(server)
+        for o in server.s3()
         .list_objects_v2(Bucket="renderowl-media", Prefix=f"renders/{owner}/")
         .get("Contents", [])
     ]

@@ -8,6 +8,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from renderowl.ids import new_id
+from renderowl.store import paging
 
 Conn = psycopg.Connection[dict[str, Any]]
 Row = dict[str, Any]
@@ -82,20 +83,15 @@ def page(
     conn: Conn, owner_id: str, *, limit: int, cursor: str | None, status: str | None, kind: str | None
 ) -> list[Row]:
     """Newest first; ``cursor`` is the last id of the previous page."""
-    clauses, params = ["owner_id = %s", "status <> 'deleted'"], [owner_id]
-    if cursor:
-        clauses.append("id < %s")
-        params.append(cursor)
-    if status:
-        clauses.append("status = %s")
-        params.append(status)
-    if kind:
-        clauses.append("kind = %s")
-        params.append(kind)
-    return conn.execute(
-        f"SELECT {_COLUMNS} FROM assets WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT %s",
-        (*params, limit),
-    ).fetchall()
+    return paging.page(
+        conn,
+        f"SELECT {_COLUMNS} FROM assets",
+        owner_id=owner_id,
+        limit=limit,
+        cursor=cursor,
+        filters={"status": status, "kind": kind},
+        where=("status <> 'deleted'",),
+    )
 
 
 def claim(conn: Conn, owner_id: str, asset_id: str, *, lease_s: int) -> Row | None:

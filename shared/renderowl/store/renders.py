@@ -11,7 +11,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from renderowl.ids import new_id
-from renderowl.store import events
+from renderowl.store import events, paging
 
 Conn = psycopg.Connection[dict[str, Any]]
 Row = dict[str, Any]
@@ -70,17 +70,14 @@ def load(conn: Conn, render_id: str) -> Row | None:
 
 
 def page(conn: Conn, owner_id: str, *, limit: int, cursor: str | None, status: str | None) -> list[Row]:
-    clauses, params = ["owner_id = %s"], [owner_id]
-    if cursor:
-        clauses.append("id < %s")
-        params.append(cursor)
-    if status:
-        clauses.append("status = %s")
-        params.append(status)
-    return conn.execute(
-        f"SELECT {_COLUMNS} FROM renders WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT %s",
-        (*params, limit),
-    ).fetchall()
+    return paging.page(
+        conn,
+        f"SELECT {_COLUMNS} FROM renders",
+        owner_id=owner_id,
+        limit=limit,
+        cursor=cursor,
+        filters={"status": status},
+    )
 
 
 def transition(

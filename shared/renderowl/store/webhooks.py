@@ -7,6 +7,7 @@ from typing import Any
 import psycopg
 
 from renderowl.ids import new_id
+from renderowl.store import paging
 
 Conn = psycopg.Connection[dict[str, Any]]
 Row = dict[str, Any]
@@ -56,11 +57,9 @@ def endpoint_by_id(conn: Conn, webhook_id: str) -> Row | None:
 
 
 def page_endpoints(conn: Conn, owner_id: str, *, limit: int, cursor: str | None) -> list[Row]:
-    return conn.execute(
-        f"SELECT {_ENDPOINT} FROM webhooks WHERE owner_id = %s AND (%s::text IS NULL OR id < %s)"
-        f" ORDER BY id DESC LIMIT %s",
-        (owner_id, cursor, cursor, limit),
-    ).fetchall()
+    return paging.page(
+        conn, f"SELECT {_ENDPOINT} FROM webhooks", owner_id=owner_id, limit=limit, cursor=cursor, filters={}
+    )
 
 
 def delete_endpoint(conn: Conn, owner_id: str, webhook_id: str) -> bool:
