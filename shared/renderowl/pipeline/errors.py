@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from renderowl.errors import ValidationFailedError
+
 
 class TransientError(Exception):
     """Retry me: a dependency hiccuped (database, S3, throttling)."""
@@ -22,6 +24,12 @@ class RenderStepError(Exception):
 
 class RenderCancelled(Exception):
     """The render was cancelled while this step ran."""
+
+
+def problems_summary(exc: ValidationFailedError) -> str:
+    """The first few problems of a validation error, one line: `path: message; path: message`."""
+    details = exc.details if isinstance(exc.details, list) else []
+    return "; ".join(f"{d['path']}: {d['message']}" for d in details[:5]) or exc.message
 
 
 def error_from_state(error: dict[str, str] | None) -> tuple[str, str]:

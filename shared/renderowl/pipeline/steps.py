@@ -17,7 +17,13 @@ from renderowl.config import get_settings
 from renderowl.errors import UnavailableError, ValidationFailedError
 from renderowl.logs import logger
 from renderowl.pipeline import refs
-from renderowl.pipeline.errors import RenderCancelled, RenderStepError, TransientError, error_from_state
+from renderowl.pipeline.errors import (
+    RenderCancelled,
+    RenderStepError,
+    TransientError,
+    error_from_state,
+    problems_summary,
+)
 from renderowl.spec import RenderSpec, parse_spec
 from renderowl.store import renders
 from renderowl.store.db import Database
@@ -103,7 +109,7 @@ def plan(db: Database, render_id: str) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="plan-", dir=settings.scratch_dir) as tmp:
             timeline = resolve_timeline(spec, sources.planning_sources(spec, rows, Path(tmp)))
     except ValidationFailedError as exc:
-        raise RenderStepError("SPEC_INVALID", _first_problems(exc)) from exc
+        raise RenderStepError("SPEC_INVALID", problems_summary(exc)) from exc
     guess = estimate(spec, timeline.window_length)
     runner = row["runner_override"] or (
         "fargate" if guess["render_seconds"] > settings.fargate_threshold_s else "lambda"
@@ -129,11 +135,6 @@ def plan(db: Database, render_id: str) -> dict[str, Any]:
     )
     logger.info("planned", extra={"render_id": render_id, "runner": runner, **guess})
     return {"runner": runner, "estimate": guess, "heartbeat_seconds": heartbeat}
-
-
-def _first_problems(exc: ValidationFailedError) -> str:
-    details = exc.details if isinstance(exc.details, list) else []
-    return "; ".join(f"{d['path']}: {d['message']}" for d in details[:5]) or exc.message
 
 
 @transient

@@ -25,7 +25,7 @@ from renderowl.errors import NotFoundError, UnavailableError, ValidationFailedEr
 from renderowl.logs import logger
 from renderowl.media import RenderCancelledError, RenderFailedError, RenderResult, RenderTimeoutError, render
 from renderowl.pipeline import refs, sources
-from renderowl.pipeline.errors import RenderStepError
+from renderowl.pipeline.errors import RenderStepError, problems_summary
 from renderowl.pipeline.steps import spec_of
 from renderowl.store import events, renders, webhooks
 from renderowl.store.db import Database
@@ -204,7 +204,7 @@ def run_render_task(db: Database, message: dict[str, Any]) -> str:
             _report_failure(token, "RenderFailed", "ASSET_NOT_FOUND", exc.message, db, render_id)
         except ValidationFailedError as exc:  # stage-2 problems, or a source that cannot be read
             code = "SPEC_INVALID" if exc.code == "VALIDATION_FAILED" else exc.code
-            _report_failure(token, "RenderFailed", code, _problems(exc), db, render_id)
+            _report_failure(token, "RenderFailed", code, problems_summary(exc), db, render_id)
         except RenderTimeoutError as exc:
             _report_failure(token, "RenderFailed", "RENDER_TIMEOUT", exc.message, db, render_id)
         except RenderFailedError as exc:
@@ -219,11 +219,6 @@ def run_render_task(db: Database, message: dict[str, Any]) -> str:
             _report_failure(token, "TransientError", "SERVICE_UNAVAILABLE", str(exc))
             return "retrying"
     return "failed"
-
-
-def _problems(exc: ValidationFailedError) -> str:
-    details = exc.details if isinstance(exc.details, list) else []
-    return "; ".join(f"{d['path']}: {d['message']}" for d in details[:5]) or exc.message
 
 
 def _render(db: Database, row: dict[str, Any], tmp: Path, monitor: Monitor, limit: float) -> RenderResult:
