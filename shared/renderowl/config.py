@@ -43,7 +43,11 @@ class Settings(BaseSettings):
         None, description="RDS Proxy endpoint; preferred over the host named in the secret (cloud)."
     )
     db_pool_min: int = Field(1, ge=0)
-    db_pool_max: int = Field(4, ge=1)
+    db_pool_max: int = Field(
+        2,
+        ge=1,
+        description="Connections per process: a Lambda serves one request at a time (plus a worker's monitor).",
+    )
     db_statement_timeout_ms: int = Field(15_000, ge=100)
     db_connect_timeout_s: int = Field(5, ge=1)
 

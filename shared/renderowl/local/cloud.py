@@ -110,6 +110,8 @@ class LocalCloud:
                 "RENDEROWL_ENVIRONMENT": "local",
                 "RENDEROWL_STATE_DIR": str(state_dir),
                 "RENDEROWL_ALLOW_LOOPBACK_HTTP": "true",
+                # Every handler shares this one process here, unlike one Lambda per request.
+                "RENDEROWL_DB_POOL_MAX": os.environ.get("RENDEROWL_DB_POOL_MAX", "16"),
             },
             self._saved_env,
         )
