@@ -114,10 +114,6 @@ def upload(path: Path, key: str, content_type: str, tags: dict[str, str] | None 
     client("s3").upload_file(str(path), bucket(), key, ExtraArgs=extra)
 
 
-def put_bytes(key: str, data: bytes, content_type: str) -> None:
-    client("s3").put_object(Bucket=bucket(), Key=key, Body=data, ContentType=content_type)
-
-
 def delete_prefix(prefix: str) -> int:
     """Delete every object under ``prefix``; returns how many."""
     s3, deleted = client("s3"), 0

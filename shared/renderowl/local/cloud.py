@@ -7,7 +7,6 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from renderowl.catalog import Catalog, load_catalog
 from renderowl.cloud.aws import client, reset_clients
@@ -219,7 +218,3 @@ class LocalCloud:
         self._saved_env.clear()
         get_settings.cache_clear()
         reset_clients()
-
-    def env(self) -> dict[str, Any]:
-        """The environment a process needs to use this local cloud (CLI commands, workers)."""
-        return {k: v for k, v in os.environ.items() if k.startswith(("RENDEROWL_", "AWS_", "DATABASE_URL"))}

@@ -7,26 +7,29 @@ cleanup`). Either way the render keeps its record, and its output says `expired`
 
 from __future__ import annotations
 
+from typing import Any
+
 from renderowl.cloud import storage
 from renderowl.logs import logger
 from renderowl.store import renders
 from renderowl.store.db import Database
 
 
+def delete_output(output: dict[str, Any]) -> None:
+    """Delete a render's output files (the video, its poster and thumbnail)."""
+    for key in ("key", "poster_key", "thumbnail_key"):
+        if output.get(key):
+            storage.delete(output[key])
+
+
 def expire_outputs(db: Database) -> int:
     """Delete the files of every render whose output expired; returns how many renders."""
     with db.tx() as conn:
-        due = renders.expired_outputs(conn)
+        due = renders.expired_outputs(conn)  # excludes outputs already marked expired
     for row in due:
-        output = row["output"] or {}
-        if output.get("expired"):
-            continue
-        for key in ("key", "poster_key", "thumbnail_key"):
-            if output.get(key):
-                storage.delete(output[key])
+        delete_output(row["output"] or {})
         with db.tx() as conn:
             renders.forget_output(conn, row["id"])
-    expired = [r for r in due if not (r["output"] or {}).get("expired")]
-    if expired:
-        logger.info("expired render outputs", extra={"count": len(expired)})
-    return len(expired)
+    if due:
+        logger.info("expired render outputs", extra={"count": len(due)})
+    return len(due)

@@ -24,6 +24,7 @@ from renderowl.pipeline.errors import (
     error_from_state,
     problems_summary,
 )
+from renderowl.pipeline.retention import delete_output
 from renderowl.spec import RenderSpec, parse_spec
 from renderowl.store import renders
 from renderowl.store.db import Database
@@ -157,7 +158,7 @@ def finalize(db: Database, render_id: str, output: dict[str, Any]) -> dict[str, 
     try:
         _move(db, render_id, "finalizing", ("rendering", "finalizing"))
     except RenderCancelled:
-        _remove_output(output)  # cancelled while uploading: leave nothing behind
+        delete_output(output)  # cancelled while uploading: leave nothing behind
         raise
     with db.tx() as conn:
         done = renders.transition(
@@ -178,12 +179,6 @@ def finalize(db: Database, render_id: str, output: dict[str, Any]) -> dict[str, 
 def event_view(row: dict[str, Any]) -> Any:
     """A terminal event's data: the render exactly as `GET /api/v1/renders/{id}` shows it."""
     return views.render(row).model_dump(mode="json")
-
-
-def _remove_output(output: dict[str, Any]) -> None:
-    for key in ("key", "poster_key", "thumbnail_key"):
-        if output.get(key):
-            storage.delete(output[key])
 
 
 @transient

@@ -47,14 +47,3 @@ def record(
         only_webhook=only_webhook,
     )
     return event_id
-
-
-def list_for_owner(
-    conn: psycopg.Connection[dict[str, Any]], owner_id: str, event_type: str | None = None
-) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        "SELECT id, type, payload, created_at FROM events WHERE owner_id = %s AND (%s::text IS NULL OR type = %s)"
-        " ORDER BY id",
-        (owner_id, event_type, event_type),
-    ).fetchall()
-    return list(rows)

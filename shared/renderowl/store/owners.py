@@ -84,12 +84,3 @@ def owner_for_subject(conn: psycopg.Connection[dict[str, Any]], issuer: str, sub
     ).fetchone()
     assert row is not None
     return Owner(id=row["id"], name=row["name"])
-
-
-def revoke_api_key(conn: psycopg.Connection[dict[str, Any]], owner_id: str, key_id: str) -> bool:
-    """Revoke one of the owner's keys; False when there is no such live key."""
-    cur = conn.execute(
-        "UPDATE api_keys SET revoked_at = now() WHERE id = %s AND owner_id = %s AND revoked_at IS NULL",
-        (key_id, owner_id),
-    )
-    return cur.rowcount == 1

@@ -71,18 +71,20 @@ def dispatch(db: Database, event_ids: list[str]) -> list[str]:
         return []
     with db.tx() as conn:
         pending = webhooks.pending_for_events(conn, event_ids)
-    for delivery_id in pending:
-        enqueue(delivery_id)
-    return pending
+    return _enqueue_all(pending)
 
 
 def dispatch_render(db: Database, render_id: str) -> list[str]:
     """Queue every pending delivery of a render's events (the state machine's Notify step)."""
     with db.tx() as conn:
         pending = webhooks.pending_for_render(conn, render_id)
-    for delivery_id in pending:
+    return _enqueue_all(pending)
+
+
+def _enqueue_all(delivery_ids: list[str]) -> list[str]:
+    for delivery_id in delivery_ids:
         enqueue(delivery_id)
-    return pending
+    return delivery_ids
 
 
 def handle_message(db: Database, message: dict[str, Any]) -> str:
